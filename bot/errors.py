@@ -1,0 +1,122 @@
+"""One exception tree for the whole engine.
+
+Every error that can reach a user carries a short Arabic message and an English one; the
+CLI prints both, the bot sends the Arabic one (or English when the settings ask for it).
+"""
+
+from __future__ import annotations
+
+
+class NashirError(Exception):
+    """Base of every error Nashir raises on purpose."""
+
+    message_ar: str = "حدث خطأ غير متوقع."
+    message_en: str = "An unexpected error occurred."
+
+    def __init__(self, detail: str = "", *, message_ar: str | None = None) -> None:
+        super().__init__(detail or self.message_en)
+        self.detail = detail
+        if message_ar is not None:
+            self.message_ar = message_ar
+
+    def one_line(self) -> str:
+        """Arabic and English reason on one line, for the CLI."""
+        extra = f" ({self.detail})" if self.detail else ""
+        return f"{self.message_ar} — {self.message_en}{extra}"
+
+
+class SettingsError(NashirError):
+    message_ar = "إعدادات غير صالحة."
+    message_en = "Invalid settings."
+
+
+class InputError(NashirError):
+    """The user gave us something we cannot work with."""
+
+    message_ar = "المدخل غير صالح."
+    message_en = "Invalid input."
+
+
+class EmptyTextError(InputError):
+    message_ar = "النص فارغ أو لا يحتوي على كلمات يمكن تلخيصها."
+    message_en = "The text is empty or has no words to summarise."
+
+
+class FileEncodingError(InputError):
+    message_ar = "تعذرت قراءة الملف: ترميزه ليس UTF-8."
+    message_en = "The file could not be read: it is not UTF-8."
+
+
+class FetchError(NashirError):
+    """Anything that went wrong while downloading a page."""
+
+    message_ar = "تعذر تحميل الصفحة."
+    message_en = "The page could not be downloaded."
+
+
+class InvalidURLError(FetchError):
+    message_ar = "الرابط غير صالح."
+    message_en = "The link is not a valid web address."
+
+
+class BlockedAddressError(FetchError):
+    message_ar = "هذا الرابط يشير إلى عنوان داخلي أو خاص، ولا يمكن فتحه."
+    message_en = "The link points to a private or internal address and was refused."
+
+
+class UnreachableError(FetchError):
+    message_ar = "تعذر الوصول إلى الموقع."
+    message_en = "The site could not be reached."
+
+
+class FetchTimeoutError(FetchError):
+    message_ar = "انتهت مهلة تحميل الصفحة."
+    message_en = "The page took too long to load."
+
+
+class HTTPStatusError(FetchError):
+    message_ar = "الموقع أجاب بخطأ."
+    message_en = "The site answered with an error."
+
+    def __init__(self, status: int) -> None:
+        super().__init__(
+            f"HTTP {status}",
+            message_ar=(
+                "الصفحة غير موجودة (404)."
+                if status == 404
+                else f"الموقع أجاب برمز الخطأ {status}."
+            ),
+        )
+        self.status = status
+
+
+class TooLargeError(FetchError):
+    message_ar = "الصفحة أكبر من الحد المسموح به."
+    message_en = "The page is larger than the allowed size."
+
+
+class UnsupportedContentError(FetchError):
+    message_ar = "الرابط لا يشير إلى صفحة ويب (قد يكون ملف PDF أو صورة)."
+    message_en = "The link is not a web page (it may be a PDF or an image)."
+
+
+class NotAnArticleError(InputError):
+    message_ar = "لم نجد مقالاً في هذه الصفحة."
+    message_en = "No article was found on this page."
+
+
+class CompositionError(NashirError):
+    """A draft could not be made to fit its platform: a bug, never user input."""
+
+    message_ar = "تعذر إعداد النص لهذه المنصة."
+    message_en = "The post could not be composed for this platform."
+
+
+class CardError(NashirError):
+    message_ar = "تعذر إنشاء بطاقة المشاركة."
+    message_en = "The share card could not be rendered."
+
+
+class PublishError(NashirError):
+    message_ar = "تعذر النشر على المنصة."
+    message_en = "Publishing to the platform failed."

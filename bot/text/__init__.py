@@ -1,0 +1,1 @@
+"""Arabic text tools: sentences, words, matching-only normalisation, script detection."""
