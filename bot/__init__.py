@@ -1,1 +1,1 @@
-"""Nashir engine: everything that works on articles and posts, with no knowledge of Telegram updates."""
+"""Nashir engine: works on articles and posts, with no knowledge of Telegram updates."""

@@ -1,0 +1,170 @@
+"""The share pipeline: source → article → drafts for every platform → cards.
+
+:class:`ShareService` is what the CLI and the Telegram handlers call. Fetching is async;
+extraction, summarising, composing and rendering are CPU-bound and run in a thread pool so
+one heavy article never stalls the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+import re
+from collections.abc import Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from bot.cards import Branding, CardRenderer
+from bot.compose import ComposeOptions, Composer
+from bot.ingest.extract import extract_article
+from bot.ingest.fetch import FetchConfig, Fetcher
+from bot.ingest.sources import article_from_html_file, article_from_text, fetch_lead_image
+from bot.models import Article, CardSize, Platform, ShareResult
+from bot.paths import TEMPLATES_DIR
+from bot.platforms.links import UTMConfig
+from bot.settings import Settings
+from bot.summarize import ExtractiveSummarizer, Summarizer
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CARD_SIZES: tuple[CardSize, ...] = (CardSize.WIDE, CardSize.X)
+_SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
+
+
+def make_slug(article: Article) -> str:
+    """A file-system-safe name: the URL's last path segment, else a hash of the title."""
+    if article.url:
+        path = unquote(urlsplit(article.url).path).rstrip("/")
+        stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+        slug = _SLUG_UNSAFE.sub("-", stem).strip("-")
+        if len(slug) >= 3:
+            return slug[:80]
+    digest = hashlib.sha1(article.title.encode("utf-8")).hexdigest()[:10]
+    return f"article-{digest}"
+
+
+class ShareService:
+    """Builds share results; safe to call concurrently from many chats."""
+
+    def __init__(
+        self,
+        *,
+        composer: Composer,
+        renderer: CardRenderer,
+        fetcher: Fetcher,
+        executor: Executor,
+        card_sizes: Sequence[CardSize] = DEFAULT_CARD_SIZES,
+        owns_executor: bool = False,
+    ) -> None:
+        self._composer = composer
+        self._renderer = renderer
+        self._fetcher = fetcher
+        self._executor = executor
+        self._card_sizes = tuple(card_sizes)
+        self._owns_executor = owns_executor
+
+    @property
+    def renderer(self) -> CardRenderer:
+        return self._renderer
+
+    async def share_url(
+        self,
+        url: str,
+        *,
+        platforms: Sequence[Platform] | None = None,
+        card_sizes: Sequence[CardSize] | None = None,
+    ) -> ShareResult:
+        page = await self._fetcher.fetch_page(url)
+        article = await self._in_pool(extract_article, page.text, page.final_url)
+        return await self.share_article(article, platforms=platforms, card_sizes=card_sizes)
+
+    async def share_text(
+        self, text: str, *, platforms: Sequence[Platform] | None = None
+    ) -> ShareResult:
+        article = await self._in_pool(article_from_text, text)
+        return await self.share_article(article, platforms=platforms)
+
+    async def share_article(
+        self,
+        article: Article,
+        *,
+        platforms: Sequence[Platform] | None = None,
+        card_sizes: Sequence[CardSize] | None = None,
+    ) -> ShareResult:
+        lead_image = None
+        if article.image_url and self._renderer.wants_photo():
+            lead_image = await fetch_lead_image(article, self._fetcher)
+        return await self._in_pool(
+            self.build, article, platforms, card_sizes or self._card_sizes, lead_image
+        )
+
+    def build(
+        self,
+        article: Article,
+        platforms: Sequence[Platform] | None = None,
+        card_sizes: Sequence[CardSize] | None = None,
+        lead_image: bytes | None = None,
+    ) -> ShareResult:
+        """The synchronous core: drafts and cards for an article already extracted."""
+        drafts = self._composer.compose_all(article, platforms)
+        cards = self._renderer.render_all(
+            article, card_sizes or self._card_sizes, lead_image=lead_image
+        )
+        return ShareResult(
+            article=article, slug=make_slug(article), drafts=drafts, cards=tuple(cards)
+        )
+
+    def article_from_file(self, path: Path) -> Article:
+        return article_from_html_file(path)
+
+    async def _in_pool(self, function, *args):  # type: ignore[no-untyped-def]
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, function, *args)
+
+    async def close(self) -> None:
+        await self._fetcher.aclose()
+        if self._owns_executor:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def build_composer(settings: Settings, summarizer: Summarizer | None = None) -> Composer:
+    return Composer(
+        summarizer or ExtractiveSummarizer(),
+        templates_dir=TEMPLATES_DIR,
+        options=ComposeOptions(
+            utm=UTMConfig(
+                enabled=settings.utm_enabled,
+                medium=settings.utm_medium,
+                campaign=settings.utm_campaign,
+            ),
+            site_name=settings.site_name,
+        ),
+    )
+
+
+def build_renderer(settings: Settings) -> CardRenderer:
+    return CardRenderer(Branding.from_settings(settings), themes_dir=TEMPLATES_DIR / "cards")
+
+
+def build_share_service(
+    settings: Settings,
+    *,
+    executor: Executor | None = None,
+    card_sizes: Sequence[CardSize] = DEFAULT_CARD_SIZES,
+) -> ShareService:
+    """Every part of the pipeline built once from settings (the composition root calls this)."""
+    owns_executor = executor is None
+    pool = executor or ThreadPoolExecutor(
+        max_workers=max(2, os.cpu_count() or 2), thread_name_prefix="nashir-share"
+    )
+    return ShareService(
+        composer=build_composer(settings),
+        renderer=build_renderer(settings),
+        fetcher=Fetcher(FetchConfig.from_settings(settings)),
+        executor=pool,
+        card_sizes=card_sizes,
+        owns_executor=owns_executor,
+    )

@@ -1,0 +1,260 @@
+"""Nashir (ناشر) — composition root and command line.
+
+    python main.py share SOURCE [--out DIR] [--platforms LIST] [--cards LIST] [--json]
+    python main.py summarize-batch IN.jsonl [--sentences N | --chars N]
+    python main.py run [--webhook-url URL --listen HOST --port N]
+
+Settings are read once here (environment and `.env`) and every service is built here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.errors import FileEncodingError, InputError, NashirError, SettingsError
+from bot.models import Article, CardSize, ShareResult
+from bot.settings import Settings, load_settings
+
+EXIT_OK = 0
+EXIT_INPUT = 1
+EXIT_USAGE = 2
+EXIT_BUG = 3
+
+logger = logging.getLogger("nashir")
+
+
+def _parse_card_sizes(value: str) -> tuple[CardSize, ...]:
+    if value.strip().lower() == "all":
+        return tuple(CardSize)
+    try:
+        return tuple(CardSize(part.strip().lower()) for part in value.split(",") if part.strip())
+    except ValueError:
+        known = ", ".join(size.value for size in CardSize)
+        msg = f"unknown card size in {value!r} (known: {known}, all)"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def _parse_platform_list(value: str):  # type: ignore[no-untyped-def]
+    from bot.platforms import parse_platforms
+
+    try:
+        return parse_platforms(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python main.py",
+        description=(
+            "Nashir (ناشر): turns an Arabic news article into ready-to-post texts for nine "
+            "platforms and share cards, and runs the Telegram bot. Settings come from the "
+            "environment and .env (see .env.example)."
+        ),
+    )
+    parser.add_argument("--debug", action="store_true", help="verbose logs and tracebacks")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    share = commands.add_parser(
+        "share",
+        help="one article → drafts for every platform and share cards",
+        description=(
+            "Extract an article, write DIR/<slug>/drafts.json, one <platform>.txt per platform "
+            "and the cards, and print a summary table. Exit code 1 with a one-line reason on "
+            "bad input."
+        ),
+    )
+    share.add_argument(
+        "source", help="a URL, an .html/.htm or .txt file, or - to read article text on stdin"
+    )
+    share.add_argument(
+        "--out", type=Path, default=Path("out"), help="output folder (default: out)"
+    )
+    share.add_argument(
+        "--platforms",
+        type=_parse_platform_list,
+        default=None,
+        help="comma-separated platforms (x,telegram,facebook,linkedin,threads,bluesky,"
+        "mastodon,instagram,whatsapp) or all (default)",
+    )
+    share.add_argument(
+        "--cards",
+        type=_parse_card_sizes,
+        default=None,
+        help="card sizes: wide,x,square,portrait,story or all (default: wide,x)",
+    )
+    share.add_argument("--json", action="store_true", help="print drafts.json instead of a table")
+
+    batch = commands.add_parser(
+        "summarize-batch",
+        help="the summarizer alone, for evaluation (JSON lines in, JSON lines out)",
+        description='Read {"id","text"} lines and print {"id","summary"} lines.',
+    )
+    batch.add_argument("input", type=Path, help="JSON lines file, or - for stdin")
+    budget = batch.add_mutually_exclusive_group()
+    budget.add_argument("--sentences", type=int, default=None, help="N sentences (default 3)")
+    budget.add_argument(
+        "--chars", type=int, default=None, help="whole sentences while they fit in N characters"
+    )
+
+    run = commands.add_parser(
+        "run",
+        help="the Telegram bot (long polling, or webhook with --webhook-url)",
+        description=(
+            "Run the bot. Without --webhook-url it long-polls getUpdates; with it, it listens "
+            "on --listen:--port and registers the webhook with a secret token."
+        ),
+    )
+    run.add_argument("--webhook-url", default=None, help="public HTTPS URL Telegram posts to")
+    run.add_argument("--listen", default="127.0.0.1", help="address to listen on (webhook)")
+    run.add_argument("--port", type=int, default=8443, help="port to listen on (webhook)")
+    return parser
+
+
+def configure_logging(settings: Settings, *, debug: bool) -> None:
+    level = logging.DEBUG if debug else getattr(logging, settings.log_level.upper())
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    # httpx logs every request URL, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def _read_source_text(source: str) -> str:
+    data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FileEncodingError(source) from None
+
+
+def _local_source(source: str) -> Article | str | None:
+    """The article of an HTML file, the text of a text file or stdin; None for a URL."""
+    from bot.ingest.sources import article_from_html_file, looks_like_url
+
+    if looks_like_url(source):
+        return None
+    if source != "-" and Path(source).suffix.lower() in {".html", ".htm", ".xhtml"}:
+        return article_from_html_file(Path(source))
+    if source != "-" and not Path(source).is_file():
+        raise InputError(source, message_ar="المصدر ليس رابطاً ولا ملفاً موجوداً.")
+    return _read_source_text(source)
+
+
+async def _share(
+    settings: Settings, args: argparse.Namespace, local: Article | str | None
+) -> ShareResult:
+    from bot.pipeline import DEFAULT_CARD_SIZES, build_share_service
+
+    service = build_share_service(settings, card_sizes=args.cards or DEFAULT_CARD_SIZES)
+    try:
+        if local is None:
+            return await service.share_url(args.source, platforms=args.platforms)
+        if isinstance(local, Article):
+            return await service.share_article(local, platforms=args.platforms)
+        return await service.share_text(local, platforms=args.platforms)
+    finally:
+        await service.close()
+
+
+def _print_table(result: ShareResult, folder: Path) -> None:
+    from bot.platforms import PLATFORMS
+    from bot.platforms.links import plain_text
+
+    article = result.article
+    print(f"{article.title}")
+    if article.url:
+        print(f"  {article.url}")
+    print(f"  → {folder}")
+    print()
+    print(f"{'platform':<10} {'length/limit':>16}  first words")
+    for draft in result.drafts:
+        spec = PLATFORMS[draft.platform]
+        first = " ".join(plain_text(draft.text, is_html=spec.html).split()[:8])
+        size = f"{draft.length}/{draft.limit} {spec.unit.value}"
+        mark = "" if draft.fits else "  (OVER LIMIT)"
+        print(f"{draft.platform.value:<10} {size:>16}  {first}…{mark}")
+    print()
+    for card in result.cards:
+        width, height = card.size.dimensions
+        print(
+            f"card {card.size.value:<9} {width}×{height} {card.image_format} "
+            f"{len(card.data) // 1024} KB  {card.filename}"
+        )
+
+
+def command_share(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.output import result_to_dict, write_result
+
+    result = asyncio.run(_share(settings, args, _local_source(args.source)))
+    folder = write_result(result, args.out)
+    if args.json:
+        print(json.dumps(result_to_dict(result), ensure_ascii=False, indent=2))
+    else:
+        _print_table(result, folder)
+    return EXIT_OK
+
+
+def command_summarize_batch(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.summarize.batch import summarize_records
+
+    from bot.summarize import ExtractiveSummarizer
+
+    stream = sys.stdin if str(args.input) == "-" else args.input.open(encoding="utf-8")
+    with stream:
+        records = (json.loads(line) for line in stream if line.strip())
+        sentences = args.sentences if args.sentences is not None or args.chars else 3
+        for row in summarize_records(
+            records, ExtractiveSummarizer(), sentences=sentences, chars=args.chars
+        ):
+            print(json.dumps(row, ensure_ascii=False), flush=False)
+    return EXIT_OK
+
+
+def command_run(settings: Settings, args: argparse.Namespace) -> int:
+    from handlers.runner import run_bot
+
+    return run_bot(settings, webhook_url=args.webhook_url, listen=args.listen, port=args.port)
+
+
+COMMANDS = {
+    "share": command_share,
+    "summarize-batch": command_summarize_batch,
+    "run": command_run,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"error: {exc.one_line()}", file=sys.stderr)
+        return EXIT_USAGE
+    configure_logging(settings, debug=args.debug)
+    try:
+        return COMMANDS[args.command](settings, args)
+    except NashirError as exc:
+        print(f"error: {exc.one_line()}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        # A bug, not bad input: say so in one line; the traceback goes to the debug log.
+        logger.debug("unexpected failure", exc_info=True)
+        print(
+            "error: خطأ داخلي غير متوقع — internal error (run with --debug for details)",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
