@@ -120,3 +120,8 @@ class CardError(NashirError):
 class PublishError(NashirError):
     message_ar = "تعذر النشر على المنصة."
     message_en = "Publishing to the platform failed."
+
+
+class TooManyRedirectsError(FetchError):
+    message_ar = "الرابط يعيد التوجيه مرات كثيرة جداً."
+    message_en = "The link redirects too many times."

@@ -1,0 +1,266 @@
+"""Article extraction: HTML in, a clean :class:`~bot.models.Article` out.
+
+The page is parsed once. trafilatura finds the body and the metadata; readability-lxml is
+consulted only when trafilatura's answer looks wrong — too little text, or clearly fewer long
+paragraphs than the page holds (articles split into several containers between ads). Then
+the Arabic boilerplate filter runs, the headline is removed from the body, and the page's own
+<head> completes the metadata (canonical URL, section, a trustworthy date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections import Counter
+from copy import deepcopy
+
+import trafilatura
+from lxml.html import HtmlElement, fromstring
+from readability import Document as ReadabilityDocument
+from trafilatura.settings import Document as TrafilaturaDocument
+from trafilatura.utils import load_html
+
+from bot.errors import NotAnArticleError
+from bot.ingest.blocks import (
+    html_blocks,
+    page_link_texts,
+    substantial_paragraphs,
+    text_size,
+    trafilatura_blocks,
+)
+from bot.ingest.boilerplate import filter_paragraphs, fold, link_key
+from bot.ingest.pagemeta import (
+    PageMeta,
+    canonical_url,
+    clean_title,
+    parse_date,
+    read_page_meta,
+    squash,
+    states_new_year,
+    title_from_sentence,
+)
+from bot.ingest.urls import normalize_url
+from bot.models import Article
+from bot.text.arabic import detect_language
+
+logger = logging.getLogger(__name__)
+
+# Fewer words than this after cleaning and the page is not an article.
+MIN_ARTICLE_WORDS = 40
+# A login form with less text than this around it is a login page.
+LOGIN_PAGE_MAX_WORDS = 150
+# A login page's text talks about passwords and signing in (a password field alone is not
+# enough: many news pages carry a hidden login form).
+_LOGIN_WORDS = re.compile(
+    r"كلمة (?:المرور|السر)|تسجيل الدخول|password|sign in|log in|mot de passe|connexion", re.I
+)
+# Share of the body that may be link texts before the page counts as a list of links.
+MAX_LINK_SHARE = 0.5
+# Readability replaces trafilatura's body when it contains nearly all of it and is this much
+# longer: trafilatura kept one container of an article split across several.
+RESCUE_GROWTH = 1.5
+RESCUE_CONTAINMENT = 0.9
+# Long page paragraphs missing from trafilatura's text, as a share of its text, above which
+# readability is consulted.
+MISSING_SHARE = 0.5
+MIN_MISSING_PARAGRAPHS = 3
+
+# trafilatura options, chosen on the extraction benchmark (bench/extraction.py): precision
+# mode cut real paragraphs on several sites; comments are never article text; tables are
+# kept because score tables and figures are part of many sports and economy stories.
+_TRAFILATURA_OPTIONS = {
+    "include_comments": False,
+    "include_tables": True,
+    "include_images": False,
+    "include_links": False,
+    "favor_precision": False,
+    "with_metadata": True,
+    "deduplicate": False,
+}
+
+
+def extract_article(html: str, url: str | None = None) -> Article:
+    """Extract the article of an HTML page.
+
+    Args:
+        html: the page, already decoded to text.
+        url: the address it was fetched from; resolves relative links and is the
+            canonical URL's last fallback.
+
+    Returns:
+        The article: body paragraphs joined by blank lines, title, canonical URL, lead
+        image, date, author, site name, language and section.
+
+    Raises:
+        NotAnArticleError: the page has no article (too little text, a login page, a page
+            that is mostly a list of links).
+    """
+    tree = _parse(html)
+    meta = read_page_meta(tree)
+    document = _run_trafilatura(tree, url)
+    links = page_link_texts(tree)
+
+    lines = filter_paragraphs(
+        trafilatura_blocks(document.body if document else None), link_texts=links
+    )
+    lines = _rescue_with_readability(tree, url, lines, links)
+
+    site_name = squash(document.sitename if document else None) or meta.site_name
+    title = _pick_title(document, meta, site_name, url)
+    lines = _dedupe(_drop_leading_title(lines, title, meta))
+    _check_is_article(lines, meta, links)
+
+    body = "\n\n".join(lines)
+    return Article(
+        title=title or title_from_sentence(lines[0]),
+        text=body,
+        url=canonical_url(meta, url),
+        source_url=url,
+        image_url=_image(document, meta, url),
+        published=_published(document, meta, html),
+        author=squash(document.author if document else None) or None,
+        site_name=site_name or None,
+        language=detect_language(f"{title}\n{body[:3000]}"),
+        section=meta.section or _first_category(document),
+    )
+
+
+def _parse(html: str) -> HtmlElement:
+    if not html or not html.strip():
+        raise NotAnArticleError("empty page")
+    tree = load_html(html)
+    if tree is None:
+        raise NotAnArticleError("the page could not be parsed as HTML")
+    return tree
+
+
+def _run_trafilatura(tree: HtmlElement, url: str | None) -> TrafilaturaDocument | None:
+    # trafilatura copies a tree it is given, so `tree` stays intact for the steps after.
+    try:
+        result = trafilatura.bare_extraction(tree, url=url, **_TRAFILATURA_OPTIONS)
+    except Exception:  # a third-party parser on hostile input: log it, fall back
+        logger.warning("trafilatura failed on %s", url, exc_info=True)
+        return None
+    return result if isinstance(result, TrafilaturaDocument) else None
+
+
+def _readability_lines(tree: HtmlElement, url: str | None) -> list[str]:
+    # readability mutates the tree it is given.
+    try:
+        summary = ReadabilityDocument(deepcopy(tree), url=url).summary(html_partial=True)
+    except Exception:  # same reasoning as for trafilatura
+        logger.warning("readability failed on %s", url, exc_info=True)
+        return []
+    if not summary.strip():
+        return []
+    return html_blocks(fromstring(summary))
+
+
+def _containment(part: list[str], whole: list[str]) -> float:
+    """Share of ``part``'s tokens also found in ``whole`` (multiset)."""
+    part_tokens = Counter(" ".join(part).split())
+    if not part_tokens:
+        return 1.0
+    common = part_tokens & Counter(" ".join(whole).split())
+    return sum(common.values()) / sum(part_tokens.values())
+
+
+def _looks_incomplete(tree: HtmlElement, lines: list[str]) -> bool:
+    """Many long paragraphs of the page are missing from the extracted text."""
+    extracted = " ".join(lines)
+    missing = [p for p in substantial_paragraphs(tree) if p[:60] not in extracted]
+    if len(missing) < MIN_MISSING_PARAGRAPHS:
+        return False
+    return sum(text_size(p) for p in missing) >= MISSING_SHARE * text_size(extracted)
+
+
+def _rescue_with_readability(
+    tree: HtmlElement, url: str | None, lines: list[str], links: frozenset[str]
+) -> list[str]:
+    size = text_size(" ".join(lines))
+    if size >= MIN_ARTICLE_WORDS and not _looks_incomplete(tree, lines):
+        return lines
+    alternative = filter_paragraphs(_readability_lines(tree, url), link_texts=links)
+    alt_size = text_size(" ".join(alternative))
+    if size < MIN_ARTICLE_WORDS:
+        return alternative if alt_size > size else lines
+    if alt_size >= RESCUE_GROWTH * size and _containment(lines, alternative) >= RESCUE_CONTAINMENT:
+        logger.debug("readability found %d words where trafilatura found %d", alt_size, size)
+        return alternative
+    return lines
+
+
+def _pick_title(
+    document: TrafilaturaDocument | None, meta: PageMeta, site_name: str | None, url: str | None
+) -> str:
+    candidates = (
+        (document.title if document else None, False),
+        (meta.og_title, False),
+        (meta.h1, False),
+        (meta.title_tag, True),
+    )
+    for raw, aggressive in candidates:
+        title = clean_title(raw, site_name=site_name, url=url, aggressive=aggressive)
+        if title:
+            return title
+    return ""
+
+
+def _drop_leading_title(lines: list[str], title: str, meta: PageMeta) -> list[str]:
+    """trafilatura keeps the <h1> at the top of the body; the body must not repeat it."""
+    headings = {fold(text) for text in (title, meta.h1, meta.og_title) if text}
+    start = 0
+    while start < min(len(lines), 2) and fold(lines[start]) in headings:
+        start += 1
+    return lines[start:]
+
+
+def _dedupe(lines: list[str]) -> list[str]:
+    """Drop repeats of a paragraph (captions and pull quotes shown twice)."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for line in lines:
+        key = " ".join(line.split()).casefold()
+        if key in seen and len(key.split()) >= 4:
+            continue
+        seen.add(key)
+        kept.append(line)
+    return kept
+
+
+def _check_is_article(lines: list[str], meta: PageMeta, links: frozenset[str]) -> None:
+    text = " ".join(lines)
+    size = text_size(text)
+    if size < MIN_ARTICLE_WORDS:
+        raise NotAnArticleError(f"only {size} words of text")
+    if meta.has_password_field and size < LOGIN_PAGE_MAX_WORDS and _LOGIN_WORDS.search(text):
+        raise NotAnArticleError("a login page")
+    linked = sum(text_size(line) for line in lines if link_key(line) in links)
+    if linked > MAX_LINK_SHARE * size:
+        raise NotAnArticleError("the page is mostly a list of links")
+
+
+def _image(document: TrafilaturaDocument | None, meta: PageMeta, url: str | None) -> str | None:
+    raw = (document.image if document else None) or meta.image
+    if not raw:
+        return None
+    image = normalize_url(raw, url) if url else raw.strip()
+    return image if image.startswith(("http://", "https://")) else None
+
+
+def _published(document: TrafilaturaDocument | None, meta: PageMeta, html: str) -> dt.date | None:
+    found = parse_date(document.date if document else None) or parse_date(meta.published)
+    if (
+        found is not None
+        and (found.month, found.day) == (1, 1)
+        and not states_new_year(html, found.year)
+    ):
+        return None
+    return found
+
+
+def _first_category(document: TrafilaturaDocument | None) -> str | None:
+    if document is None or not document.categories:
+        return None
+    return squash(document.categories[0]) or None

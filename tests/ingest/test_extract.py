@@ -1,0 +1,189 @@
+"""Article extraction on the bundled sample and on tricky pages of our own."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import trafilatura
+
+from bot.errors import NotAnArticleError
+from bot.ingest.extract import MIN_ARTICLE_WORDS, extract_article
+from bot.ingest.pagemeta import clean_title
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLE_URL = "https://akhbar-sahel.ma/economie/2026/03/desalination-agadir.html?utm_source=tg#x"
+
+
+def fixture(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def trafilatura_words(html: str) -> int:
+    document = trafilatura.bare_extraction(html, include_comments=False)
+    return len(document.text.split()) if document else 0
+
+
+# ------------------------------------------------------------------ the bundled sample
+
+
+def test_sample_metadata(sample_html: str) -> None:
+    article = extract_article(sample_html, SAMPLE_URL)
+    assert article.title == "افتتاح أول محطة لتحلية مياه البحر بالطاقة الشمسية في أكادير"
+    assert article.url == "https://akhbar-sahel.ma/economie/2026/03/desalination-agadir.html"
+    assert article.source_url == SAMPLE_URL
+    assert article.published == dt.date(2026, 3, 14)
+    assert article.image_url == "https://akhbar-sahel.ma/media/2026/03/agadir-station.jpg"
+    assert article.author == "سلمى بنعيسى"
+    assert article.site_name == "أخبار الساحل"
+    assert article.section == "اقتصاد"
+    assert article.language == "ar"
+
+
+def test_sample_body_has_the_article_and_nothing_else(sample_html: str) -> None:
+    article = extract_article(sample_html, SAMPLE_URL)
+    paragraphs = article.paragraphs
+    assert len(paragraphs) == 7
+    assert paragraphs[0].startswith("دخلت محطة جديدة لتحلية مياه البحر")
+    assert "2.4 مليار درهم" in article.text
+    assert paragraphs[-1].startswith("وتندرج هذه المحطة ضمن برنامج وطني")
+    assert article.text == "\n\n".join(paragraphs)
+    assert article.title not in article.text
+    for unwanted in (
+        "إقرأ أيضا",
+        "يمكنكم مشاركة",
+        "تابعونا",
+        "التعليقات تعبر",
+        "الأكثر قراءة",
+        "جميع الحقوق",
+        "الوسوم",
+        "أضف تعليقك",
+        "نتمنى أن تنخفض فاتورة الماء",  # a reader's comment
+        "مواطن من إنزكان",
+        "الرئيسية",  # navigation
+        "سياسة الخصوصية",
+        "عاجل: انطلاق موسم الحصاد",
+        "نسبة ملء السدود ترتفع",  # the related links' titles
+        "خطة استعجالية لتأمين الماء",
+        "فلاحو سوس يطالبون",
+        "المنتخب يتأهل إلى نصف النهائي",
+        "منظر عام للمحطة",  # the photo caption
+    ):
+        assert unwanted not in article.text, unwanted
+
+
+def test_sample_without_url_uses_the_canonical_link(sample_html: str) -> None:
+    article = extract_article(sample_html)
+    assert article.url == "https://akhbar-sahel.ma/economie/2026/03/desalination-agadir.html"
+    assert article.source_url is None
+
+
+# ------------------------------------------------------------------ tricky pages
+
+
+def test_inline_read_also_keeps_the_paragraph_after_it() -> None:
+    article = extract_article(fixture("inline-read-also.html"), "https://shamal-news.ma/x")
+    text = article.text
+    assert "اقرأ أيضاً" not in text
+    assert "جائزة الرواية المغاربية" not in text
+    assert "وقال مدير المعرض في تصريح للجريدة" in text  # the paragraph right after the box
+    assert "قرب الميناء المتوسطي" in text
+    assert len(article.paragraphs) == 5
+    assert "شاركوا المقال" not in text and "الوسوم" not in text
+    assert article.title == "معرض طنجة للكتاب يستقبل أكثر من مئتي ألف زائر"
+    # og:url (no rel=canonical on this page), normalised; relative og:image resolved.
+    assert article.url == "https://shamal-news.ma/culture/2026/04/tanger-livre.html"
+    assert article.image_url == "https://shamal-news.ma/media/2026/04/salon-livre.jpg"
+    assert article.section == "ثقافة"
+    assert article.published == dt.date(2026, 4, 20)
+
+
+def test_navigation_only_page_is_not_an_article() -> None:
+    with pytest.raises(NotAnArticleError):
+        extract_article(fixture("nav-only.html"), "https://shamal-news.ma/")
+
+
+def test_login_page_is_not_an_article() -> None:
+    with pytest.raises(NotAnArticleError, match="login"):
+        extract_article(fixture("login.html"), "https://shamal-news.ma/login")
+
+
+def test_section_page_of_links_is_not_an_article() -> None:
+    with pytest.raises(NotAnArticleError):
+        extract_article(fixture("section-page.html"), "https://shamal-news.ma/economie")
+
+
+@pytest.mark.parametrize("html", ["", "   \n", "<html><body></body></html>"])
+def test_empty_pages(html: str) -> None:
+    with pytest.raises(NotAnArticleError):
+        extract_article(html)
+
+
+def test_readability_takes_over_when_trafilatura_finds_too_little() -> None:
+    html = fixture("aside-story.html")
+    assert trafilatura_words(html) < MIN_ARTICLE_WORDS  # the premise of this test
+    article = extract_article(html, "https://larache-news.ma/port.html")
+    assert len(article.paragraphs) == 4
+    assert article.paragraphs[0].startswith("استأنف ميناء الصيد البحري بمدينة العرائش")
+    assert "إصلاح الشباك" in article.text
+    assert article.title == "ميناء الصيد بالعرائش يستعيد نشاطه بعد أشغال التوسعة"
+
+
+def test_article_split_across_containers_is_recovered() -> None:
+    html = fixture("split-body.html")
+    article = extract_article(html, "https://rail-news.ma/lgv.html")
+    assert trafilatura_words(html) < 0.5 * len(article.text.split())  # trafilatura: 1 chunk
+    assert len(article.paragraphs) == 9
+    assert article.paragraphs[-1].startswith("وكان الخط فائق السرعة")
+    assert "إعلان" not in article.text
+
+
+def test_january_first_from_a_copyright_year_is_unknown() -> None:
+    html = fixture("year-only.html")
+    document = trafilatura.bare_extraction(html, with_metadata=True)
+    assert document.date == "2025-01-01"  # the fallback this rule exists for
+    assert extract_article(html, "https://meknes.ma/arbres.html").published is None
+
+
+def test_january_first_stated_by_the_page_is_kept() -> None:
+    article = extract_article(fixture("new-year.html"), "https://rabat.ma/nouvel-an.html")
+    assert article.published == dt.date(2026, 1, 1)
+
+
+def test_english_article() -> None:
+    article = extract_article(fixture("english.html"), "https://harbour.example/news/x?y=1")
+    assert article.language == "en"
+    assert article.title == "Coastal town opens its first public library in decades"
+    assert article.site_name == "Harbour Times"
+    assert article.url == "https://harbour.example/news/2026/05/library-opens"
+    assert "Read more" not in article.text and "Harbour repairs" not in article.text
+    assert len(article.paragraphs) == 3
+
+
+def test_home_page_canonical_is_ignored(sample_html: str) -> None:
+    html = sample_html.replace(
+        'href="https://akhbar-sahel.ma/economie/2026/03/desalination-agadir.html?utm_source=feed'
+        '&amp;utm_medium=rss#top"',
+        'href="https://akhbar-sahel.ma/"',
+    )
+    article = extract_article(html, SAMPLE_URL)
+    assert article.url == "https://akhbar-sahel.ma/economie/2026/03/desalination-agadir.html"
+
+
+@pytest.mark.parametrize(
+    ("raw", "site", "expected"),
+    [
+        ("افتتاح محطة جديدة | أخبار الساحل", "أخبار الساحل", "افتتاح محطة جديدة"),
+        ("أخبار الساحل - افتتاح محطة جديدة", "أخبار الساحل", "افتتاح محطة جديدة"),
+        ("Town opens library - Harbour Times", "Harbour Times", "Town opens library"),
+        ("خطة إنقاذ - وزارة الصحة تعلن التفاصيل", None, "خطة إنقاذ - وزارة الصحة تعلن التفاصيل"),
+    ],
+)
+def test_clean_title(raw: str, site: str | None, expected: str) -> None:
+    assert clean_title(raw, site_name=site) == expected
+
+
+def test_title_tag_with_unknown_site_name() -> None:
+    cleaned = clean_title("وزارة الصحة تعلن حملة تلقيح جديدة | صحة | بوابة", aggressive=True)
+    assert cleaned == "وزارة الصحة تعلن حملة تلقيح جديدة"
