@@ -11,27 +11,35 @@ import unicodedata
 
 import regex
 
-HARAKAT = regex.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED]")
+HARAKAT = regex.compile(
+    r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED]"
+)
 TATWEEL = "\u0640"
 _ALEF_VARIANTS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
 _ARABIC_LETTER = regex.compile(r"[\u0621-\u064A\u066E-\u06D3\u06FA-\u06FF\u0750-\u077F]")
 _LATIN_LETTER = regex.compile(r"[A-Za-z\u00C0-\u024F]")
 _ANY_LETTER = regex.compile(r"\p{L}")
 
-# A sentence ends at . ! ? ؟ … or ؛ followed by space, or at a newline; the full stop of a
-# number (1.5) or of an abbreviation-like single letter (U.S.) does not end a sentence.
-# Closing quotes and brackets that follow the mark stay with the sentence.
+# A sentence ends at . ! ? ؟ or … (a run of them counts once) followed by space, by the end of
+# the text, or directly by an Arabic letter: copied and hand-typed Arabic often omits the space
+# («الإنسان .وللناي»). The full stop of a number (1.5), of an abbreviation-like single Latin
+# capital (U.S.) or of the title «د.» (doctor) does not end a sentence. Closing quotes,
+# brackets and citation marks ([1]) that follow the mark stay with the sentence. ؛ and ، join
+# clauses, not sentences.
 _SENTENCE_END = regex.compile(
     r"""
-    (?<!\b\p{Lu})(?<!\d)            # not after a single capital (U.S.) or a digit (1.5)
-    [.!?؟…]+                        # the mark itself (؛ and ، join clauses, not sentences)
-    ["'»”’)\]]*                     # closing quotes / brackets stay with the sentence
-    (?=\s+|$)                       # followed by space or end of text
+    (?<!\b\p{Lu})(?<!\d)(?<!(?:^|\s)د)  # not after U.S., 1.5 or the title د.
+    [.!?؟…]+
+    (?:["'»”’)\]]|\[\d{1,3}\])*       # closing quotes, brackets, citation marks
+    (?=\s|$|[\u0621-\u064A])
     |
-    (?<=\d)\.(?=\s+\D)              # "عام 2025. ثم" ends a sentence; "1.5" does not
+    (?<=\d)[.!?؟…]+(?:["'»”’)\]]|\[\d{1,3}\])*(?=\s+\D|$|[\u0621-\u064A])
     """,
     regex.VERBOSE,
 )
+# A line "ends a sentence" when its last visible character is one of these; used to recognise
+# text that was hard-wrapped at a fixed width (newspaper archives, e-mail, PDF copies).
+_LINE_END_MARKS = frozenset(".!?؟…:»”\"')]")
 _WORD = regex.compile(r"[\p{L}\p{M}\p{N}_]+(?:['’\-][\p{L}\p{M}\p{N}]+)*")
 
 
@@ -66,6 +74,47 @@ def split_sentences(text: str) -> list[str]:
         if rest:
             sentences.append(rest)
     return [s for s in sentences if _ANY_LETTER.search(s) or any(c.isdigit() for c in s)]
+
+
+def unwrap_lines(text: str) -> str:
+    """Join lines that were hard-wrapped at a fixed width back into running text.
+
+    Text copied from newspaper archives, e-mail or PDF often breaks lines in the middle of a
+    sentence, and :func:`split_sentences` treats every line break as a sentence end. When
+    most lines of the text stop without closing punctuation, the text is taken to be
+    hard-wrapped and each such line is joined to the next one with a space. Blank lines
+    (paragraph breaks) are always kept, and ordinary text, where lines end with punctuation
+    and only the odd heading does not, is returned unchanged.
+
+    Args:
+        text: Any text.
+
+    Returns:
+        The text with wrapped lines joined, or ``text`` itself when it is not hard-wrapped.
+    """
+    lines = [line.strip() for line in text.splitlines()]
+    inner = [line for line in lines[:-1] if line]
+    if len(inner) < 3:
+        return text
+    open_lines = sum(1 for line in inner if line[-1] not in _LINE_END_MARKS)
+    if open_lines * 2 <= len(inner):
+        return text
+    out: list[str] = []
+    joined = ""
+    for line in lines:
+        if not line:
+            if joined:
+                out.append(joined)
+                joined = ""
+            out.append("")
+            continue
+        joined = f"{joined} {line}" if joined else line
+        if line[-1] in _LINE_END_MARKS:
+            out.append(joined)
+            joined = ""
+    if joined:
+        out.append(joined)
+    return "\n".join(out)
 
 
 def words(text: str) -> list[str]:
