@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+import regex
 
 from bot.errors import CompositionError
 from bot.models import Article, Draft, Platform
@@ -21,12 +22,13 @@ from bot.platforms.hashtags import suggest_hashtags
 from bot.platforms.links import UTMConfig, share_intent_url, tracked_link
 from bot.platforms.table import PlatformSpec, platform_specs
 from bot.summarize import Summarizer
-from bot.text.arabic import normalize_for_matching
+from bot.text.arabic import normalize_for_matching, split_sentences
 
 logger = logging.getLogger(__name__)
 
 ELLIPSIS = "…"
 _TRAILING_PUNCTUATION = " \t،,؛;:-–—"
+_GRAPHEME = regex.compile(r"\X")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _MAX_HASHTAG_POOL = 5
 
@@ -46,20 +48,33 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
 def trim_words(text: str, fits: Callable[[str], bool]) -> str:
     """The longest word-boundary prefix of ``text`` that, with «…», satisfies ``fits``.
 
-    Returns "" when not even the first word fits. Word prefixes grow monotonically in every
-    platform's count, so a binary search finds the longest one.
+    When not even the first word fits (a pasted URL as a title, say), the first word is cut
+    between graphemes instead. Returns "" when nothing fits at all. Prefixes grow
+    monotonically in every platform's count, so binary searches find the longest one.
     """
     if fits(text):
         return text
     parts = text.split()
-    low, high = 0, len(parts)
+    count = _longest(len(parts), lambda n: fits(_with_ellipsis(parts[:n])))
+    if count:
+        return _with_ellipsis(parts[:count])
+    if not parts:
+        return ""
+    clusters = _GRAPHEME.findall(parts[0])
+    count = _longest(len(clusters), lambda n: fits("".join(clusters[:n]) + ELLIPSIS))
+    return "".join(clusters[:count]) + ELLIPSIS if count else ""
+
+
+def _longest(upper: int, ok: Callable[[int], bool]) -> int:
+    """The largest n in 0..upper with ok(n), for a predicate true up to some point."""
+    low, high = 0, upper
     while low < high:
         middle = (low + high + 1) // 2
-        if fits(_with_ellipsis(parts[:middle])):
+        if ok(middle):
             low = middle
         else:
             high = middle - 1
-    return _with_ellipsis(parts[:low]) if low else ""
+    return low
 
 
 def _with_ellipsis(parts: Sequence[str]) -> str:
@@ -106,7 +121,7 @@ class Composer:
                 summary=list(sentences),
                 link=link,
                 hashtags=tags,
-                site_name=self._options.site_name or article.site_name or "",
+                site_name=article.site_name or self._options.site_name,
                 section=article.section or "",
             )
             return _BLANK_LINES.sub("\n\n", text).strip()
@@ -114,22 +129,24 @@ class Composer:
         def fits(sentences: Sequence[str]) -> bool:
             return spec.within_budget(render(sentences))
 
-        # The frame (title, link, tags) must fit before any summary: drop tags first, then
-        # shorten the title.
-        while not fits([]) and tags:
+        def frame_fits(candidate_title: str) -> bool:
+            nonlocal title
+            title = candidate_title
+            return fits([])
+
+        # The frame (title, link, tags) must fit before any summary. Give up, in order: tags;
+        # then, if the link cannot fit even beside an empty title, its tracking parameters
+        # and as a last resort the link itself; then title words.
+        while not frame_fits(article.title) and tags:
             tags.pop()
-        if not fits([]):
-            original_title = title
-
-            def title_fits(candidate: str) -> bool:
-                nonlocal title
-                title = candidate
-                return fits([])
-
-            shortened = trim_words(original_title, title_fits)
-            title = shortened or original_title
-            if not shortened:
-                raise CompositionError(f"{spec.platform}: the frame alone is over the limit")
+        if link and not frame_fits("") and article.url:
+            link = article.url
+        if link and not frame_fits(""):
+            link = None
+        if not frame_fits(article.title):
+            title = trim_words(article.title, frame_fits) or ELLIPSIS
+        if not frame_fits(title):
+            raise CompositionError(f"{spec.platform}: the frame alone is over the limit")
 
         sentences = self._summary(article, spec, fits)
         text = render(sentences)
@@ -165,9 +182,17 @@ class Composer:
         )
         if sentences:
             return sentences
-        # Not one whole sentence fits: shorten the best one at a word boundary.
-        best = self._summarizer.summarize(article.text, title=article.title, max_sentences=1)
-        if not best or normalize_for_matching(best[0]).strip(" .") == title_key:
+        # Not one whole sentence fits: shorten the lead, the sentence news writing puts the
+        # essentials in, at a word boundary.
+        lead = next(
+            (
+                s
+                for s in split_sentences(article.text)
+                if normalize_for_matching(s).strip(" .") != title_key
+            ),
+            None,
+        )
+        if lead is None:
             return []
-        shortened = trim_words(best[0], lambda candidate: fits([candidate]))
+        shortened = trim_words(lead, lambda candidate: fits([candidate]))
         return [shortened] if shortened else []

@@ -22,11 +22,12 @@ from bot.compose import ComposeOptions, Composer
 from bot.ingest.extract import extract_article
 from bot.ingest.fetch import FetchConfig, Fetcher
 from bot.ingest.sources import article_from_html_file, article_from_text, fetch_lead_image
-from bot.models import Article, CardSize, Platform, ShareResult
+from bot.models import Article, CardSize, Draft, Platform, ShareResult
 from bot.paths import TEMPLATES_DIR
 from bot.platforms.links import UTMConfig
 from bot.settings import Settings
 from bot.summarize import ExtractiveSummarizer, Summarizer
+from bot.text.arabic import split_sentences
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,14 @@ def make_slug(article: Article) -> str:
             return slug[:80]
     digest = hashlib.sha1(article.title.encode("utf-8")).hexdigest()[:10]
     return f"article-{digest}"
+
+
+def _card_summary(drafts: Sequence[Draft]) -> str | None:
+    """The card's summary line: the key fact chosen for the shortest-format draft."""
+    for draft in sorted(drafts, key=lambda d: d.limit):
+        if draft.summary:
+            return split_sentences(draft.summary)[0]
+    return None
 
 
 class ShareService:
@@ -111,7 +120,10 @@ class ShareService:
         """The synchronous core: drafts and cards for an article already extracted."""
         drafts = self._composer.compose_all(article, platforms)
         cards = self._renderer.render_all(
-            article, card_sizes or self._card_sizes, lead_image=lead_image
+            article,
+            card_sizes or self._card_sizes,
+            lead_image=lead_image,
+            summary=_card_summary(drafts),
         )
         return ShareResult(
             article=article, slug=make_slug(article), drafts=drafts, cards=tuple(cards)

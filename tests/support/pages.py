@@ -64,7 +64,9 @@ class PageServer(ThreadingHTTPServer):
         self.routes: dict[str, Route] = {}
         self.requests: list[str] = []
         self.request_headers: list[dict[str, str]] = []
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def root(self) -> str:
