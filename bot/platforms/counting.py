@@ -17,7 +17,8 @@ with warnings.catch_warnings():
     # twitter-text-parser imports pkg_resources, which warns on every start; the package is
     # the port of the official library and matched npm twitter-text on Arabic, emoji and RLM.
     warnings.simplefilter("ignore")
-    from twitter_text import parse_tweet
+    from twitter_text.extract_urls import extract_urls_with_indices
+    from twitter_text.regexp.emoji import emoji as _EMOJI
 
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
@@ -25,9 +26,48 @@ _GRAPHEME = regex.compile(r"\X")
 MASTODON_URL_WEIGHT = 23
 
 
+X_URL_WEIGHT = 23
+X_EMOJI_WEIGHT = 2
+# twitter-text v3: code points in these ranges weigh 1, every other one 2.
+_X_LIGHT_RANGES = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
+_LINE_ENDS = re.compile(r"\r\n|\r")
+# Characters that never belong to an emoji sequence. twitter-text's emoji pattern is a very
+# long alternation, so it is only run on the stretches between these (it costs ~3 ms on a
+# whole post otherwise, and composition measures a post many times).
+_EMOJI_CANDIDATES = re.compile(r"[^\sA-Za-z\u0600-\u06FF!-\"$-)+-/:-@\[-`{-~]+")
+
+
+def _x_char_weight(char: str) -> int:
+    point = ord(char)
+    return 1 if any(low <= point <= high for low, high in _X_LIGHT_RANGES) else 2
+
+
 def x_weighted_length(text: str) -> int:
-    """twitter-text v3 weighted length: NFC, ranges of weight 1, others 2, URLs 23."""
-    return parse_tweet(text).weightedLength
+    """twitter-text v3 weighted length, as its ``parse_tweet`` computes it.
+
+    NFC and CRLF → LF first; each URL counts 23 and each emoji sequence 2; every other code
+    point weighs 1 inside the light ranges and 2 outside. Equal to twitter-text-parser's
+    ``parse_tweet(text).weightedLength`` (checked by a property test) at a fraction of the cost.
+    """
+    text = _LINE_ENDS.sub("\n", unicodedata.normalize("NFC", text))
+    entities: dict[int, tuple[int, int]] = {}
+    for run in _EMOJI_CANDIDATES.finditer(text):
+        for match in _EMOJI.finditer(text, run.start(), run.end()):
+            entities[match.start()] = (match.end(), X_EMOJI_WEIGHT)
+    for url in extract_urls_with_indices(text):
+        start, end = url["indices"]
+        entities[start] = (end, X_URL_WEIGHT)  # a URL wins over an emoji at the same place
+    total = 0
+    index = 0
+    while index < len(text):
+        entity = entities.get(index)
+        if entity is not None:
+            index, weight = entity
+            total += weight
+        else:
+            total += _x_char_weight(text[index])
+            index += 1
+    return total
 
 
 def utf16_units(text: str) -> int:

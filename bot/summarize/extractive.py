@@ -29,9 +29,11 @@ above Lead-3 at the same average length.
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -70,16 +72,29 @@ class ExtractiveConfig:
     join_wrapped_lines: bool = False
 
 
+_RECENT_ANALYSES = 16
+
+
+class _Analysis(NamedTuple):
+    sentences: list[str]
+    lengths: list[int]
+    features: SentenceFeatures
+    scores: list[float]
+    ranking: list[int]
+
+
 class ExtractiveSummarizer:
     """Deterministic, offline, no I/O. Build once and share.
 
-    The only state is a bounded memo of word analyses (:class:`TermCache`), which never
-    changes a result.
+    The only state is bounded memos (word analyses in :class:`TermCache`, the last few
+    articles' sentence analyses), which never change a result. Safe to share between threads.
     """
 
     def __init__(self, config: ExtractiveConfig | None = None) -> None:
         self.config = config or ExtractiveConfig()
         self._terms = TermCache()
+        self._recent: dict[tuple[str, str | None], _Analysis] = {}
+        self._lock = threading.Lock()
 
     def summarize(
         self,
@@ -104,17 +119,11 @@ class ExtractiveSummarizer:
         """
         if max_sentences <= 0 or not has_words(text):
             return []
-        config = self.config
-        if config.join_wrapped_lines:
-            text = unwrap_lines(text)
-        sentences = split_sentences(text)[: config.max_sentences_considered]
-        if not sentences:
+        analysis = self._analysis(text, title)
+        if analysis is None:
             return []
-        chunks = [sentence.split() for sentence in sentences]
-        lengths = [len(c) for c in chunks]
-        features = sentence_features(chunks, title, self._terms)
-        scores = self._scores(features)
-        ranking = self._ranking(sentences, lengths, scores, title)
+        config = self.config
+        sentences, lengths, features, scores, ranking = analysis
         if fits is not None:
             chosen = _greedy_fit(sentences, ranking, features, max_sentences, fits, config)
         elif config.words_per_sentence is None:
@@ -125,6 +134,33 @@ class ExtractiveSummarizer:
                 lengths, scores, ranking, features, max_sentences, budget, config
             )
         return [sentences[i] for i in sorted(chosen)]
+
+    def _analysis(self, text: str, title: str | None) -> _Analysis | None:
+        """Sentences, features, scores and ranking of one article, memoised.
+
+        Composition asks for nine platforms' summaries of the same article in a row; the
+        analysis is the costly part and does not depend on the budget.
+        """
+        key = (text, title)
+        with self._lock:
+            cached = self._recent.get(key)
+        if cached is not None:
+            return cached
+        if self.config.join_wrapped_lines:
+            text = unwrap_lines(text)
+        sentences = split_sentences(text)[: self.config.max_sentences_considered]
+        if not sentences:
+            return None
+        lengths = [len(sentence.split()) for sentence in sentences]
+        features = sentence_features([s.split() for s in sentences], title, self._terms)
+        scores = self._scores(features)
+        ranking = self._ranking(sentences, lengths, scores, title)
+        analysis = _Analysis(sentences, lengths, features, scores, ranking)
+        with self._lock:
+            self._recent[key] = analysis
+            while len(self._recent) > _RECENT_ANALYSES:
+                self._recent.pop(next(iter(self._recent)))
+        return analysis
 
     def _scores(self, features: SentenceFeatures) -> list[float]:
         config = self.config

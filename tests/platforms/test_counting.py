@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.platforms import counting
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # pkg_resources deprecation, from twitter-text-parser
+    from twitter_text import parse_tweet  # the reference implementation
 
 HARAKA_WORD = "مُؤْتَمَرٌ"  # 10 code points, 5 graphemes
 FAMILY = "👨\u200d👩\u200d👧\u200d👦"  # ZWJ sequence: one emoji
@@ -73,3 +81,52 @@ def test_mastodon_counts_urls_as_23() -> None:
     url = "https://akhbar-sahel.ma/" + "x" * 100
     assert counting.mastodon_length(f"خبر {url}") == 4 + 23
     assert counting.mastodon_length("بدون رابط") == 9
+
+
+_PIECES = st.sampled_from(
+    [
+        "مرحبا",
+        "مُؤْتَمَرٌ",
+        "ﻻ",
+        "\u200f",
+        "\u202b",
+        "😀",
+        "👍🏽",
+        "👨\u200d👩\u200d👧\u200d👦",
+        "🇲🇦",
+        "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
+        "1️⃣",
+        "#️⃣",
+        "#⃣",
+        "*",
+        "©",
+        "©️",
+        "™",
+        "❤",
+        "❤️",
+        "☺",
+        "中文",
+        "abc",
+        "2025",
+        "1.5",
+        " ",
+        "\n",
+        "\r\n",
+        "،",
+        "#وسم",
+        "@user",
+        "https://akhbar-sahel.ma/x?utm_source=x&a=1",
+        "www.example.com/path",
+        "akhbar.example/x",
+        "t.co",
+        "a.ma",
+        "\u0627\u0653",
+        "ـ",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_x_weighted_length_equals_twitter_text_parse_tweet(text: str) -> None:
+    assert counting.x_weighted_length(text) == parse_tweet(text).weightedLength
