@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
@@ -87,6 +87,51 @@ class ComposeOptions:
     site_name: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class PostFrame:
+    """One platform's post without its summary: what is left is to choose sentences."""
+
+    spec: PlatformSpec
+    article: Article
+    template: jinja2.Template
+    site_name: str
+    title: str
+    link: str | None
+    tags: tuple[str, ...]
+
+    def render(self, sentences: Sequence[str]) -> str:
+        text = self.template.render(
+            title=self.title,
+            summary=list(sentences),
+            link=self.link,
+            hashtags=list(self.tags),
+            site_name=self.site_name,
+            section=self.article.section or "",
+        )
+        return _BLANK_LINES.sub("\n\n", text).strip()
+
+    def fits(self, sentences: Sequence[str]) -> bool:
+        """Within the platform's hard rules and its editorial budget."""
+        return self.spec.within_budget(self.render(sentences))
+
+    def draft(self, sentences: Sequence[str], *, note: str = "") -> Draft:
+        spec = self.spec
+        text = self.render(sentences)
+        if not spec.fits(text):
+            raise CompositionError(f"{spec.platform}: {spec.measure(text)} > {spec.limit}")
+        return Draft(
+            platform=spec.platform,
+            text=text,
+            length=spec.measure(text),
+            limit=spec.limit,
+            link=self.link,
+            hashtags=self.tags,
+            share_url=share_intent_url(spec, text, self.link, self.article.title),
+            summary=" ".join(sentences),
+            note=note,
+        )
+
+
 class Composer:
     """Turns an article into one draft per platform."""
 
@@ -101,67 +146,51 @@ class Composer:
         self._env = make_environment(templates_dir / "posts")
         self._options = options or ComposeOptions()
 
+    def hashtags(self, article: Article) -> list[str]:
+        """The article's hashtag pool, most salient first; each platform takes its share."""
+        return suggest_hashtags(article.title, article.text, limit=_MAX_HASHTAG_POOL)
+
     def compose_all(
         self, article: Article, platforms: Sequence[Platform] | None = None
     ) -> tuple[Draft, ...]:
-        hashtags = suggest_hashtags(article.title, article.text, limit=_MAX_HASHTAG_POOL)
+        hashtags = self.hashtags(article)
         return tuple(
             self.compose(article, spec, hashtags=hashtags) for spec in platform_specs(platforms)
         )
 
     def compose(self, article: Article, spec: PlatformSpec, *, hashtags: Sequence[str]) -> Draft:
+        frame = self.frame(article, spec, hashtags=hashtags)
+        return frame.draft(self._summary(article, spec, frame.fits))
+
+    def frame(self, article: Article, spec: PlatformSpec, *, hashtags: Sequence[str]) -> PostFrame:
+        """The post around the summary (title, link, tags), already made to fit.
+
+        The frame must fit before any summary. Given up, in order: tags; then, if the link
+        cannot fit even beside an empty title, its tracking parameters and as a last resort
+        the link itself; then title words.
+        """
         link = tracked_link(article.url, spec.platform, self._options.utm) if article.url else None
-        template = self._env.get_template(spec.template)
-        tags = list(hashtags[: spec.max_hashtags])
-        title = article.title
-
-        def render(sentences: Sequence[str]) -> str:
-            text = template.render(
-                title=title,
-                summary=list(sentences),
-                link=link,
-                hashtags=tags,
-                site_name=article.site_name or self._options.site_name,
-                section=article.section or "",
-            )
-            return _BLANK_LINES.sub("\n\n", text).strip()
-
-        def fits(sentences: Sequence[str]) -> bool:
-            return spec.within_budget(render(sentences))
-
-        def frame_fits(candidate_title: str) -> bool:
-            nonlocal title
-            title = candidate_title
-            return fits([])
-
-        # The frame (title, link, tags) must fit before any summary. Give up, in order: tags;
-        # then, if the link cannot fit even beside an empty title, its tracking parameters
-        # and as a last resort the link itself; then title words.
-        while not frame_fits(article.title) and tags:
-            tags.pop()
-        if link and not frame_fits("") and article.url:
-            link = article.url
-        if link and not frame_fits(""):
-            link = None
-        if not frame_fits(article.title):
-            title = trim_words(article.title, frame_fits) or ELLIPSIS
-        if not frame_fits(title):
-            raise CompositionError(f"{spec.platform}: the frame alone is over the limit")
-
-        sentences = self._summary(article, spec, fits)
-        text = render(sentences)
-        if not spec.fits(text):
-            raise CompositionError(f"{spec.platform}: {spec.measure(text)} > {spec.limit}")
-        return Draft(
-            platform=spec.platform,
-            text=text,
-            length=spec.measure(text),
-            limit=spec.limit,
+        frame = PostFrame(
+            spec=spec,
+            article=article,
+            template=self._env.get_template(spec.template),
+            site_name=article.site_name or self._options.site_name,
+            title=article.title,
             link=link,
-            hashtags=tuple(tags),
-            share_url=share_intent_url(spec, text, link, article.title),
-            summary=" ".join(sentences),
+            tags=tuple(hashtags[: spec.max_hashtags]),
         )
+        while not frame.fits([]) and frame.tags:
+            frame = replace(frame, tags=frame.tags[:-1])
+        if frame.link and article.url and not replace(frame, title="").fits([]):
+            frame = replace(frame, link=article.url)
+        if frame.link and not replace(frame, title="").fits([]):
+            frame = replace(frame, link=None)
+        if not frame.fits([]):
+            shortened = trim_words(article.title, lambda t: replace(frame, title=t).fits([]))
+            frame = replace(frame, title=shortened or ELLIPSIS)
+        if not frame.fits([]):
+            raise CompositionError(f"{spec.platform}: the frame alone is over the limit")
+        return frame
 
     def _summary(
         self, article: Article, spec: PlatformSpec, fits: Callable[[Sequence[str]], bool]

@@ -78,6 +78,7 @@ class Draft:
     hashtags: tuple[str, ...] = ()
     share_url: str | None = None
     summary: str = ""
+    note: str = ""  # why the summary is what it is, when that needs saying (LLM fallback)
 
     @property
     def fits(self) -> bool:

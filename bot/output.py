@@ -39,6 +39,7 @@ def result_to_dict(result: ShareResult) -> dict[str, Any]:
                 "link": draft.link,
                 "hashtags": list(draft.hashtags),
                 "share_url": draft.share_url,
+                "note": draft.note,
                 "file": f"{draft.platform.value}.txt",
             }
             for draft in result.drafts

@@ -14,19 +14,25 @@ import os
 import re
 from collections.abc import Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+import httpx
 
 from bot.cards import Branding, CardRenderer
 from bot.compose import ComposeOptions, Composer
 from bot.ingest.extract import extract_article
 from bot.ingest.fetch import FetchConfig, Fetcher
 from bot.ingest.sources import article_from_html_file, article_from_text, fetch_lead_image
+from bot.ingest.urls import coerce_url
 from bot.models import Article, CardSize, Draft, Platform, ShareResult
 from bot.paths import TEMPLATES_DIR
+from bot.platforms import PLATFORMS
 from bot.platforms.links import UTMConfig
 from bot.settings import Settings
 from bot.summarize import ExtractiveSummarizer, Summarizer
+from bot.summarize.llm import LLMSummarizer
 from bot.text.arabic import split_sentences
 
 logger = logging.getLogger(__name__)
@@ -67,7 +73,11 @@ class ShareService:
         executor: Executor,
         card_sizes: Sequence[CardSize] = DEFAULT_CARD_SIZES,
         owns_executor: bool = False,
+        llm: LLMSummarizer | None = None,
+        llm_client: httpx.AsyncClient | None = None,
     ) -> None:
+        self._llm = llm if llm is not None and llm.enabled else None
+        self._llm_client = llm_client
         self._composer = composer
         self._renderer = renderer
         self._fetcher = fetcher
@@ -86,7 +96,7 @@ class ShareService:
         platforms: Sequence[Platform] | None = None,
         card_sizes: Sequence[CardSize] | None = None,
     ) -> ShareResult:
-        page = await self._fetcher.fetch_page(url)
+        page = await self._fetcher.fetch_page(coerce_url(url))
         article = await self._in_pool(extract_article, page.text, page.final_url)
         return await self.share_article(article, platforms=platforms, card_sizes=card_sizes)
 
@@ -106,9 +116,37 @@ class ShareService:
         lead_image = None
         if article.image_url and self._renderer.wants_photo():
             lead_image = await fetch_lead_image(article, self._fetcher)
-        return await self._in_pool(
+        result = await self._in_pool(
             self.build, article, platforms, card_sizes or self._card_sizes, lead_image
         )
+        if self._llm is None:
+            return result
+        return replace(result, drafts=await self._llm_drafts(article, result.drafts))
+
+    async def _llm_drafts(self, article: Article, drafts: Sequence[Draft]) -> tuple[Draft, ...]:
+        """Each platform's summary rewritten by the LLM, where its answer passes the checks.
+
+        The extractive draft stays (with a note saying why) whenever the model's answer is
+        refused or the call fails.
+        """
+        assert self._llm is not None
+        hashtags = self._composer.hashtags(article)
+        rewritten: list[Draft] = []
+        for draft in drafts:
+            frame = self._composer.frame(article, PLATFORMS[draft.platform], hashtags=hashtags)
+            answer = await self._llm.summarize_for(
+                article.text,
+                title=article.title,
+                platform_name=draft.platform.value,
+                fits=frame.fits,
+                fallback=split_sentences(draft.summary),
+            )
+            if answer.used_llm:
+                rewritten.append(frame.draft(answer.sentences, note="llm"))
+            else:
+                note = f"extractive: LLM {answer.fallback_reason}"
+                rewritten.append(replace(draft, note=note))
+        return tuple(rewritten)
 
     def build(
         self,
@@ -138,6 +176,8 @@ class ShareService:
 
     async def close(self) -> None:
         await self._fetcher.aclose()
+        if self._llm_client is not None:
+            await self._llm_client.aclose()
         if self._owns_executor:
             self._executor.shutdown(wait=False, cancel_futures=True)
 
@@ -172,6 +212,7 @@ def build_share_service(
     pool = executor or ThreadPoolExecutor(
         max_workers=max(2, os.cpu_count() or 2), thread_name_prefix="nashir-share"
     )
+    llm_client = httpx.AsyncClient() if settings.summarizer == "llm" else None
     return ShareService(
         composer=build_composer(settings),
         renderer=build_renderer(settings),
@@ -179,4 +220,6 @@ def build_share_service(
         executor=pool,
         card_sizes=card_sizes,
         owns_executor=owns_executor,
+        llm=LLMSummarizer(settings, llm_client) if llm_client is not None else None,
+        llm_client=llm_client,
     )
