@@ -1,0 +1,82 @@
+"""The python-telegram-bot application: client settings and handler registration."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from handlers.callbacks import on_button
+from handlers.error_handler import on_error
+from handlers.inline import on_inline
+from handlers.links import MentionsBot
+from handlers.retry import RetryAfterLimiter
+from handlers.services import BotServices, attach_services
+from handlers.share import help_command, on_message, share_command, start
+
+# Updates handled at the same time: one slow article must never hold up other chats.
+CONCURRENT_UPDATES = 256
+# Requests to the Bot API in flight at once, and the HTTP connections they use. Small on
+# purpose: httpx's pool does work proportional to its size on every request, and the
+# requests beyond this wait on a semaphore instead (see handlers/retry.py).
+MAX_IN_FLIGHT = 8
+CONNECTION_POOL_SIZE = MAX_IN_FLIGHT
+POOL_TIMEOUT = 30.0
+ALLOWED_UPDATES: tuple[str, ...] = (
+    Update.MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.INLINE_QUERY,
+)
+_CONTENT = filters.TEXT | filters.CAPTION
+
+
+def build_application(token: str, api_root: str, services: BotServices) -> Application:  # type: ignore[type-arg]
+    """A ready-to-start application talking to the Bot API at ``api_root``.
+
+    Args:
+        token: the bot token (never logged).
+        api_root: Telegram's address or a local Bot API server, without ``/bot``.
+        services: what the handlers use; stored in ``bot_data``.
+    """
+    root = api_root.rstrip("/")
+    application = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .connection_pool_size(CONNECTION_POOL_SIZE)
+        .pool_timeout(POOL_TIMEOUT)
+        .rate_limiter(RetryAfterLimiter(max_in_flight=MAX_IN_FLIGHT))
+        .job_queue(None)
+        .build()
+    )
+    attach_services(application, services)
+    register_handlers(application)
+    return application
+
+
+def register_handlers(application: Application) -> None:  # type: ignore[type-arg]
+    """Every handler, in the order PTB tries them (commands before plain messages)."""
+    application.add_handler(CommandHandler("start", start))
+    application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(CommandHandler("share", share_command))
+    application.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & _CONTENT & ~filters.COMMAND, on_message)
+    )
+    # In groups the bot speaks only when spoken to: commands above, or an @mention here.
+    application.add_handler(
+        MessageHandler(
+            filters.ChatType.GROUPS & _CONTENT & MentionsBot() & ~filters.COMMAND, on_message
+        )
+    )
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(InlineQueryHandler(on_inline))
+    application.add_error_handler(on_error)

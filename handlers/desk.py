@@ -1,0 +1,267 @@
+"""The share desk: the one engine entry the chat handlers call.
+
+It puts the share cache in front of the pipeline: a link already shared is answered from
+memory or SQLite at once; a link being processed is not processed twice (every chat asking
+for it waits on the same task); cards in other sizes are rendered on first request and kept.
+The pipeline itself runs its CPU work in its own pool, so awaiting it never blocks the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol, TypeVar
+
+from bot.ingest.urls import normalize_url
+from bot.models import Article, Card, CardSize, ShareResult
+from db.shares import SavedShare, ShareRepository
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+DEFAULT_MAX_AGE = dt.timedelta(hours=24)
+DEFAULT_MEMORY_SIZE = 32
+
+
+class Sharer(Protocol):
+    """What the desk needs from ``bot.pipeline.ShareService``."""
+
+    async def share_url(self, url: str) -> ShareResult: ...
+
+    async def share_text(self, text: str) -> ShareResult: ...
+
+    async def share_article(
+        self, article: Article, *, card_sizes: Sequence[CardSize] | None = None
+    ) -> ShareResult: ...
+
+
+def text_key(text: str) -> str:
+    """Identity of a pasted text: the same words with any spacing give the same key."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+class ShareDesk:
+    """Cached, de-duplicated access to the share pipeline.
+
+    Args:
+        sharer: the pipeline (``ShareService``).
+        repository: the SQLite share cache.
+        max_age: cached shares older than this are rebuilt (pages get corrected).
+        memory_size: shares kept in memory, cards included, most recent first.
+        clock: current UTC time; tests pass their own.
+    """
+
+    def __init__(
+        self,
+        sharer: Sharer,
+        repository: ShareRepository,
+        *,
+        max_age: dt.timedelta = DEFAULT_MAX_AGE,
+        memory_size: int = DEFAULT_MEMORY_SIZE,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ) -> None:
+        self._sharer = sharer
+        self._repository = repository
+        self._max_age = max_age
+        self._memory_size = memory_size
+        self._clock = clock
+        self._memory: OrderedDict[str, SavedShare] = OrderedDict()
+        self._aliases: OrderedDict[str, str] = OrderedDict()  # lookup key → share id
+        self._inflight: dict[str, asyncio.Task[SavedShare]] = {}
+        self._card_tasks: dict[str, asyncio.Task[SavedShare]] = {}
+        self._uploads: dict[str, asyncio.Future[str | None]] = {}
+
+    # ------------------------------------------------------------------ sharing
+
+    async def share_url(self, url: str) -> SavedShare:
+        """The share for ``url``: cached if fresh, else fetched, built and stored."""
+        return await asyncio.shield(self._url_task(url))
+
+    async def share_url_within(self, url: str, wait: float) -> SavedShare | None:
+        """Like :meth:`share_url`, but give up waiting after ``wait`` seconds.
+
+        The work goes on in the background and lands in the cache, so asking again later
+        answers at once. Errors still raise when they come within ``wait``.
+        """
+        task = self._url_task(url)
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), wait)
+        except TimeoutError:
+            return None
+
+    async def cached_url(self, url: str) -> SavedShare | None:
+        """The fresh cached share for ``url``, without starting any work."""
+        key = _url_key(url)
+        return self._remembered(key) or await self._stored(key, self._repository.by_source)
+
+    async def share_text(self, text: str) -> SavedShare:
+        """The share for a pasted article text (no URL)."""
+        key = f"text:{text_key(text)}"
+        remembered = self._remembered(key)
+        if remembered is not None:
+            return remembered
+
+        async def build() -> SavedShare:
+            stored = await self._stored(key, self._repository.by_text_key, text_key(text))
+            if stored is not None:
+                return stored
+            result = await self._sharer.share_text(text)
+            saved = await self._repository.save(result, text_key=text_key(text))
+            return self._remember(saved, key)
+
+        return await asyncio.shield(self._once(self._inflight, key, build))
+
+    async def get(self, share_id: str) -> SavedShare | None:
+        """A stored share by its short id (from a button), or None if unknown."""
+        saved = self._memory.get(share_id)
+        if saved is not None:
+            self._memory.move_to_end(share_id)
+            return saved
+        saved = await self._repository.by_id(share_id)
+        return self._remember(saved) if saved is not None else None
+
+    async def card(self, saved: SavedShare, size: CardSize) -> tuple[SavedShare, Card]:
+        """The card of ``size``, rendered now and stored if the share does not have it yet."""
+        existing = saved.card(size)
+        if existing is not None:
+            return saved, existing
+
+        async def render() -> SavedShare:
+            result = await self._sharer.share_article(saved.result.article, card_sizes=(size,))
+            cards = [card for card in result.cards if card.size is size]
+            await self._repository.add_cards(saved.id, cards)
+            current = self._memory.get(saved.id, saved)
+            return self._remember(current.with_cards(cards))
+
+        updated = await asyncio.shield(
+            self._once(self._card_tasks, f"{saved.id}:{size.value}", render)
+        )
+        card = updated.card(size)
+        if card is None:
+            raise LookupError(f"the pipeline rendered no {size} card")
+        return updated, card
+
+    async def remember_file_id(self, share_id: str, size: CardSize, file_id: str) -> None:
+        """Keep Telegram's file id of an uploaded card (it is reused instead of the bytes)."""
+        await self._repository.set_file_id(share_id, size, file_id)
+        saved = self._memory.get(share_id)
+        if saved is not None:
+            self._memory[share_id] = saved.with_file_id(size, file_id)
+
+    async def file_id_or_upload_turn(self, saved: SavedShare, size: CardSize) -> str | None:
+        """The card's Telegram file id, waiting for an upload already under way.
+
+        ``None`` means the caller uploads the bytes and must then call
+        :meth:`upload_finished` — so a card wanted by many chats at once is uploaded once
+        and sent to the others by file id.
+        """
+        current = self._memory.get(saved.id, saved)
+        known = current.file_ids.get(size) or saved.file_ids.get(size)
+        if known:
+            return known
+        key = f"{saved.id}:{size.value}"
+        running = self._uploads.get(key)
+        if running is not None:
+            return await asyncio.shield(running)
+        self._uploads[key] = asyncio.get_running_loop().create_future()
+        return None
+
+    def upload_finished(self, saved: SavedShare, size: CardSize, file_id: str | None) -> None:
+        """End the upload turn taken in :meth:`file_id_or_upload_turn` (None = it failed)."""
+        turn = self._uploads.pop(f"{saved.id}:{size.value}", None)
+        if turn is not None and not turn.done():
+            turn.set_result(file_id)
+
+    async def close(self) -> None:
+        """Cancel work still running (the bot is stopping)."""
+        tasks = [*self._inflight.values(), *self._card_tasks.values()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    # ---------------------------------------------------------------- internals
+
+    def _url_task(self, url: str) -> asyncio.Future[SavedShare]:
+        key = _url_key(url)
+        remembered = self._remembered(key)
+        if remembered is not None:
+            done: asyncio.Future[SavedShare] = asyncio.get_running_loop().create_future()
+            done.set_result(remembered)
+            return done
+
+        async def build() -> SavedShare:
+            stored = await self._stored(key, self._repository.by_source)
+            if stored is not None:
+                return stored
+            result = await self._sharer.share_url(url)
+            saved = await self._repository.save(result, source_url=key)
+            canonical = result.article.url
+            return self._remember(saved, key, *([_url_key(canonical)] if canonical else []))
+
+        return self._once(self._inflight, key, build)
+
+    def _once(
+        self,
+        table: dict[str, asyncio.Task[T]],
+        key: str,
+        build: Callable[[], Awaitable[T]],
+    ) -> asyncio.Task[T]:
+        """One task per key: callers that arrive while it runs share its result."""
+        task = table.get(key)
+        if task is None:
+            task = asyncio.ensure_future(build())
+            table[key] = task
+            task.add_done_callback(lambda t: _finished(table, key, t))
+        return task
+
+    def _remembered(self, key: str) -> SavedShare | None:
+        share_id = self._aliases.get(key)
+        saved = self._memory.get(share_id) if share_id else None
+        if saved is None or not self._fresh(saved):
+            return None
+        self._memory.move_to_end(saved.id)
+        return saved
+
+    async def _stored(
+        self,
+        key: str,
+        lookup: Callable[[str], Awaitable[SavedShare | None]],
+        value: str | None = None,
+    ) -> SavedShare | None:
+        saved = await lookup(value if value is not None else key)
+        if saved is None or not self._fresh(saved):
+            return None
+        return self._remember(saved, key)
+
+    def _remember(self, saved: SavedShare, *keys: str) -> SavedShare:
+        self._memory[saved.id] = saved
+        self._memory.move_to_end(saved.id)
+        while len(self._memory) > self._memory_size:
+            self._memory.popitem(last=False)
+        for key in keys:
+            self._aliases[key] = saved.id
+            self._aliases.move_to_end(key)
+        while len(self._aliases) > 4 * self._memory_size:
+            self._aliases.popitem(last=False)
+        return saved
+
+    def _fresh(self, saved: SavedShare) -> bool:
+        return self._clock() - saved.created_at <= self._max_age
+
+
+def _url_key(url: str) -> str:
+    return normalize_url(url)
+
+
+def _finished(table: dict[str, asyncio.Task[T]], key: str, task: asyncio.Task[T]) -> None:
+    if table.get(key) is task:
+        del table[key]
+    if not task.cancelled() and task.exception() is not None:
+        # Whoever waited has the error; this only stops asyncio from warning that nobody
+        # retrieved it when every waiter had already given up (inline mode's time budget).
+        logger.debug("share task %s failed: %r", key, task.exception())

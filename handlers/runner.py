@@ -1,0 +1,272 @@
+"""Running the bot: long polling or webhook, started and stopped in the right order.
+
+:func:`run_bot` is what ``python main.py run`` calls. :func:`open_services` and
+:func:`running_bot` are the same steps as async context managers, so tests and benchmarks run
+exactly what production runs, inside their own event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import signal
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from telegram import BotCommand
+from telegram.error import TelegramError
+from telegram.ext import Application
+
+from bot.settings import Settings
+from db.connection import open_database
+from db.shares import ShareRepository
+from handlers.app import ALLOWED_UPDATES, build_application
+from handlers.desk import ShareDesk, Sharer
+from handlers.errors import BotStartupError, MissingTokenError, startup_error
+from handlers.ratelimit import RateLimiter
+from handlers.redact import redacted_logs
+from handlers.services import DEFAULT_OPTIONS, BotOptions, BotServices
+from handlers.texts import Texts
+from handlers.workers import ProcessSharer
+
+logger = logging.getLogger(__name__)
+
+# Long-poll length: short enough for a prompt stop, long enough to keep requests rare.
+POLL_TIMEOUT = 10
+EXIT_OK = 0
+EXIT_STARTUP_FAILED = 2
+
+
+class ClosableSharer(Sharer, Protocol):
+    async def close(self) -> None: ...
+
+
+ShareServiceFactory = Callable[[Settings], ClosableSharer]
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookOptions:
+    """Where Telegram delivers updates and where this process listens for them.
+
+    ``secret_token`` is checked by the webhook server on every request (Telegram sends it in
+    ``X-Telegram-Bot-Api-Secret-Token``); a random one is made per start when not configured.
+    """
+
+    url: str
+    listen: str
+    port: int
+    secret_token: str = field(repr=False)
+
+    @property
+    def url_path(self) -> str:
+        return urlsplit(self.url).path.strip("/")
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, *, url: str, listen: str, port: int
+    ) -> WebhookOptions:
+        configured = settings.telegram_webhook_secret
+        secret = configured.reveal() if configured else secrets.token_urlsafe(32)
+        return cls(url=url, listen=listen, port=port, secret_token=secret)
+
+
+def require_token(settings: Settings) -> str:
+    """The bot token, or a clear error when it is not set."""
+    token = settings.telegram_bot_token.reveal() if settings.telegram_bot_token else ""
+    if not token.strip():
+        raise MissingTokenError("TELEGRAM_BOT_TOKEN is empty")
+    return token.strip()
+
+
+@asynccontextmanager
+async def open_services(
+    settings: Settings, sharer: Sharer, *, options: BotOptions = DEFAULT_OPTIONS
+) -> AsyncIterator[BotServices]:
+    """The handlers' services over an open database (closed on exit; ``sharer`` is not)."""
+    connection = await open_database(settings.database_path)
+    desk = ShareDesk(sharer, ShareRepository(connection))
+    try:
+        yield BotServices(
+            settings=settings,
+            desk=desk,
+            limiter=RateLimiter(settings.rate_limit_per_minute),
+            texts=Texts(english=settings.bot_language == "ar+en"),
+            options=options,
+        )
+    finally:
+        await desk.close()
+        await connection.close()
+
+
+@asynccontextmanager
+async def running_bot(
+    settings: Settings, services: BotServices, *, webhook: WebhookOptions | None = None
+) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """Start the bot (polling, or webhook when given) and stop it cleanly on exit.
+
+    Raises:
+        BotStartupError: no token, token rejected, or the Bot API unreachable.
+    """
+    token = require_token(settings)
+    hidden = [token, *([webhook.secret_token] if webhook else [])]
+    with redacted_logs(*hidden):
+        application = build_application(token, settings.telegram_api_base_url, services)
+        try:
+            await application.initialize()
+        except TelegramError as error:
+            raise startup_error(error) from None
+        try:
+            await set_commands(application, services)
+            if webhook is None:
+                await application.updater.start_polling(
+                    timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES)
+                )
+            else:
+                await application.updater.start_webhook(
+                    listen=webhook.listen,
+                    port=webhook.port,
+                    url_path=webhook.url_path,
+                    webhook_url=webhook.url,
+                    secret_token=webhook.secret_token,
+                    allowed_updates=list(ALLOWED_UPDATES),
+                )
+            await application.start()
+            logger.info(
+                "Nashir bot @%s is running (%s) against %s",
+                application.bot.username,
+                "webhook" if webhook else "long polling",
+                settings.telegram_api_base_url,
+            )
+            yield application
+        finally:
+            if application.updater is not None and application.updater.running:
+                await application.updater.stop()
+            if application.running:
+                await application.stop()
+            await application.shutdown()
+
+
+async def set_commands(application: Application, services: BotServices) -> None:  # type: ignore[type-arg]
+    """The command menu, described in Arabic (and in English for English-speaking users)."""
+    label = services.texts.label
+    commands = [
+        BotCommand("start", label("command_start")),
+        BotCommand("help", label("command_help")),
+        BotCommand("share", label("command_share")),
+    ]
+    await application.bot.set_my_commands(commands)
+    if services.texts.english:
+        english = [
+            BotCommand("start", label("command_start_en")),
+            BotCommand("help", label("command_help_en")),
+            BotCommand("share", label("command_share_en")),
+        ]
+        await application.bot.set_my_commands(english, language_code="en")
+
+
+def run_bot(
+    settings: Settings,
+    *,
+    webhook_url: str | None,
+    listen: str,
+    port: int,
+    share_service_factory: ShareServiceFactory | None = None,
+    workers: int | None = None,
+    options: BotOptions = DEFAULT_OPTIONS,
+) -> int:
+    """Run the bot until SIGINT/SIGTERM; return the process exit code.
+
+    Args:
+        settings: loaded once by ``main.py``.
+        webhook_url: public address Telegram posts updates to; None = long polling.
+        listen: address the webhook server binds.
+        port: port the webhook server binds.
+        share_service_factory: builds the share pipeline from settings (default
+            ``bot.pipeline.build_share_service``); a module-level function, because it is
+            called inside each worker process.
+        workers: worker processes for the pipeline (default: one per CPU); 0 runs it in
+            this process, in the pipeline's own threads.
+        options: behaviour tunables.
+
+    Returns:
+        0 after a clean stop, 2 when the bot could not start (the reason is logged).
+    """
+
+    async def until_signal() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await serve(
+            settings,
+            webhook=webhook,
+            share_service_factory=share_service_factory,
+            workers=workers,
+            options=options,
+            stop=stop,
+        )
+
+    try:
+        require_token(settings)
+        webhook = (
+            WebhookOptions.from_settings(settings, url=webhook_url, listen=listen, port=port)
+            if webhook_url
+            else None
+        )
+        asyncio.run(until_signal())
+    except BotStartupError as error:
+        logger.error("%s", error.one_line())
+        return EXIT_STARTUP_FAILED
+    return EXIT_OK
+
+
+async def serve(
+    settings: Settings,
+    *,
+    stop: asyncio.Event,
+    webhook: WebhookOptions | None = None,
+    share_service_factory: ShareServiceFactory | None = None,
+    workers: int | None = None,
+    options: BotOptions = DEFAULT_OPTIONS,
+    ready: Callable[[Application, BotServices], None] | None = None,  # type: ignore[type-arg]
+) -> None:
+    """Build every service, run the bot until ``stop`` is set, then close everything.
+
+    ``ready`` is called once the bot is answering (tests and benchmarks wait for it).
+    """
+    require_token(settings)  # before starting any worker
+    sharer = await start_sharer(settings, share_service_factory, workers)
+    try:
+        async with (
+            open_services(settings, sharer, options=options) as services,
+            running_bot(settings, services, webhook=webhook) as application,
+        ):
+            if ready is not None:
+                ready(application, services)
+            await stop.wait()
+            logger.info("stopping the bot")
+    finally:
+        await sharer.close()
+
+
+async def start_sharer(
+    settings: Settings, factory: ShareServiceFactory | None, workers: int | None
+) -> ClosableSharer:
+    """The share pipeline: in worker processes (``workers`` > 0 or None), or in-process."""
+    if workers == 0:
+        if factory is None:
+            from bot.pipeline import build_share_service
+
+            factory = build_share_service
+        return factory(settings)
+    sharer = ProcessSharer(settings, factory=factory, workers=workers)
+    try:
+        await sharer.start()
+    except BaseException:
+        await sharer.close()
+        raise
+    return sharer

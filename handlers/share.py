@@ -1,0 +1,158 @@
+"""Chat handlers: /start, /help, /share URL, a message with a link (also a forwarded channel
+post), and a long pasted text without one.
+
+Each handler parses the update, calls the share desk once and sends the answer; errors go to
+the one error handler. The user sees «جاري التحضير…» and a chat action at once, then the card.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import Bot, Message, ReplyParameters, Update
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from db.shares import SavedShare
+from handlers.links import first_url, links_in_message, message_text
+from handlers.replies import NO_PREVIEW, send_share
+from handlers.retry import Priority
+from handlers.services import BotServices, get_services
+
+logger = logging.getLogger(__name__)
+
+HELP_START_PARAMETER = "help"  # t.me/<bot>?start=help, used by inline mode's help button
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start (and the ``help`` deep link from inline mode)."""
+    if context.args and context.args[0] == HELP_START_PARAMETER:
+        await help_command(update, context)
+        return
+    services = get_services(context)
+    text = services.texts.html(
+        "start", site_name=services.settings.site_name, bot_username=context.bot.username
+    )
+    await _reply(update, text)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/help."""
+    services = get_services(context)
+    text = services.texts.html(
+        "help",
+        bot_username=context.bot.username,
+        rate_limit=services.settings.rate_limit_per_minute,
+    )
+    await _reply(update, text)
+
+
+async def share_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/share URL (the link may also be a hidden text link in the command message)."""
+    message = update.effective_message
+    if message is None:
+        return
+    links = links_in_message(message)
+    url = links[0] if links else first_url(" ".join(context.args or []))
+    if url is None:
+        await _reply(update, get_services(context).texts.html("share_usage"))
+        return
+    services = get_services(context)
+    await _share_url(update, services, context.bot, url)
+
+
+async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A private message (or a group message that mentions the bot)."""
+    message = update.effective_message
+    if message is None:
+        return
+    services = get_services(context)
+    links = links_in_message(message)
+    if links:
+        await _share_url(update, services, context.bot, links[0])
+        return
+    text = message_text(message)
+    if message.chat.type == ChatType.PRIVATE and len(text) >= services.options.min_article_chars:
+        await _share(update, services, context.bot, lambda: services.desk.share_text(text))
+        return
+    await _reply(update, services.texts.html("no_link"))
+
+
+async def _share_url(update: Update, services: BotServices, bot: Bot, url: str) -> None:
+    await _share(
+        update,
+        services,
+        bot,
+        lambda: services.desk.share_url(url),
+        ready=lambda: services.desk.cached_url(url),
+    )
+
+
+async def _share(
+    update: Update,
+    services: BotServices,
+    bot: Bot,
+    produce: Callable[[], Awaitable[SavedShare]],
+    *,
+    ready: Callable[[], Awaitable[SavedShare | None]] | None = None,
+) -> None:
+    message = update.effective_message
+    user = update.effective_user
+    if message is None:
+        return
+    services.limiter.hit(user.id if user else message.chat_id)
+    quote = message.chat.type != ChatType.PRIVATE
+    reply_to = message.message_id if quote else None
+    cached = await ready() if ready is not None else None
+    if cached is not None:
+        # Already shared: the card itself is the instant answer, no placeholder needed.
+        await send_share(bot, message.chat_id, cached, services, reply_to=reply_to)
+        return
+    ack = await bot.send_message(
+        message.chat_id,
+        services.texts.html("preparing"),
+        parse_mode=ParseMode.HTML,
+        reply_parameters=_reply_to(message) if quote else None,
+        rate_limit_args=Priority.URGENT,  # before any card upload of a burst
+    )
+    action = asyncio.create_task(
+        _keep_chat_action(bot, message.chat_id, services.options.chat_action_every)
+    )
+    try:
+        saved = await produce()
+        action.cancel()
+        await send_share(bot, message.chat_id, saved, services, reply_to=reply_to)
+    finally:
+        action.cancel()
+        await _retire(ack)
+
+
+def _reply_to(message: Message) -> ReplyParameters:
+    return ReplyParameters(message.message_id, allow_sending_without_reply=True)
+
+
+async def _keep_chat_action(bot: Bot, chat_id: int, every: float) -> None:
+    """«sending a photo…» in the chat header for as long as the card is being prepared."""
+    while True:
+        try:
+            await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+        except TelegramError as error:
+            logger.debug("chat action failed: %s", error)
+            return
+        await asyncio.sleep(every)
+
+
+async def _retire(ack: Message) -> None:
+    """Remove «جاري التحضير…» once the answer (or the error) is there."""
+    with contextlib.suppress(TelegramError):
+        await ack.delete()
+
+
+async def _reply(update: Update, text: str) -> None:
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)

@@ -1,0 +1,66 @@
+"""Fixtures for driving the real bot over HTTP: a Bot API server, pages, a running bot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from bot.settings import Settings
+from handlers.services import BotOptions
+from tests.e2e.harness import RunningBot, bot_settings
+from tests.support.bot_api import BotAPIServer
+from tests.support.pages import PageServer
+
+# Short enough that a slow test page shows the placeholder, long enough for a normal one.
+E2E_OPTIONS = BotOptions(inline_budget=1.0)
+
+StartBot = Callable[..., RunningBot]
+
+
+@pytest.fixture
+def api() -> Iterator[BotAPIServer]:
+    server = BotAPIServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["polling", "webhook"])
+def mode(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def start_bot(api: BotAPIServer, settings: Settings, mode: str) -> Iterator[StartBot]:
+    """Start the bot in this test's mode; ``changes`` override settings fields."""
+    started: list[RunningBot] = []
+
+    def start(
+        *, options: BotOptions = E2E_OPTIONS, workers: int = 0, **changes: Any
+    ) -> RunningBot:
+        bot = RunningBot(
+            bot_settings(settings, api, **changes), mode=mode, options=options, workers=workers
+        )
+        started.append(bot)
+        return bot.start()
+
+    yield start
+    for bot in reversed(started):
+        bot.stop()
+
+
+@pytest.fixture
+def article_url(page_server: PageServer, sample_html: str) -> str:
+    """The bundled sample article, served from 127.0.0.1."""
+    return page_server.add("/economie/2026/03/desalination-agadir.html", body=sample_html.encode())
+
+
+def article_variant(sample_html: str, number: int) -> bytes:
+    """The sample article as a distinct article: its own headline and canonical address."""
+    html = sample_html.replace(
+        "desalination-agadir.html", f"desalination-agadir-{number}.html"
+    ).replace("في أكادير", f"في أكادير (الجزء {number})")
+    return html.encode("utf-8")

@@ -1,0 +1,127 @@
+"""Running the real bot against the local Bot API server, in a thread with its own loop.
+
+The bot runs exactly as ``python main.py run`` runs it (:func:`handlers.runner.serve`: the
+real pipeline, the real SQLite cache, unmodified python-telegram-bot); the test thread plays
+the users through :class:`~tests.support.bot_api.BotAPIServer` and waits for what the bot
+sends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.settings import Secret, Settings
+from handlers.runner import WebhookOptions, serve
+from handlers.services import BotOptions, BotServices
+from tests.support.bot_api import BotAPIServer, Call
+
+START_TIMEOUT = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def bot_settings(base: Settings, api: BotAPIServer, **changes: Any) -> Settings:
+    values: dict[str, Any] = {
+        "telegram_bot_token": Secret(api.token),
+        "telegram_api_base_url": api.root,
+    }
+    return base.replace(**{**values, **changes})
+
+
+@dataclass
+class RunningBot:
+    """A bot started in the background; :meth:`stop` shuts it down in order."""
+
+    settings: Settings
+    mode: str = "polling"
+    options: BotOptions = field(default_factory=BotOptions)
+    workers: int = 0  # the pipeline in-process; >0 runs it in worker processes as deployed
+    webhook: WebhookOptions | None = None
+    services: BotServices | None = None
+    application: Application | None = None  # type: ignore[type-arg]
+    error: BaseException | None = None
+    _loop: asyncio.AbstractEventLoop | None = None
+    _stop: asyncio.Event | None = None
+    _ready: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> RunningBot:
+        if self.mode == "webhook":
+            port = free_port()
+            self.webhook = WebhookOptions(
+                url=f"http://127.0.0.1:{port}/telegram/hook",
+                listen="127.0.0.1",
+                port=port,
+                secret_token="e2e-secret_" + "x" * 20,
+            )
+        self._thread = threading.Thread(target=self._run, name="nashir-bot", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(START_TIMEOUT):
+            raise AssertionError("the bot did not start")
+        if self.error is not None:
+            raise self.error
+        return self
+
+    def stop(self) -> None:
+        if self._loop is not None and self._stop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._stop.set)
+        if self._thread is not None:
+            self._thread.join(START_TIMEOUT)
+            if self._thread.is_alive():
+                raise AssertionError("the bot did not stop")
+
+    def run_in_loop(self, coroutine: Any, timeout: float = 30.0) -> Any:
+        """Run a coroutine on the bot's loop (to read its cache, for example)."""
+        assert self._loop is not None
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self._main())
+        except BaseException as error:  # reported to the test thread
+            self.error = error
+        finally:
+            self._ready.set()
+
+    async def _main(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+
+        def ready(application: Application, services: BotServices) -> None:  # type: ignore[type-arg]
+            self.application = application
+            self.services = services
+            self._ready.set()
+
+        await serve(
+            self.settings,
+            stop=self._stop,
+            webhook=self.webhook,
+            workers=self.workers,
+            options=self.options,
+            ready=ready,
+        )
+
+
+def visible(call: Call, field_name: str = "text") -> str:
+    """What the user sees of a sent text or caption (HTML parsed like Telegram does)."""
+    return str(call.result.get(field_name, "")) if isinstance(call.result, dict) else ""
+
+
+def buttons(call: Call) -> list[dict[str, Any]]:
+    markup = call.params.get("reply_markup") or {}
+    return [button for row in markup.get("inline_keyboard", []) for button in row]
+
+
+def has_arabic(text: str) -> bool:
+    return re.search(r"[\u0600-\u06FF]", text) is not None

@@ -1,0 +1,184 @@
+"""The share desk: cache in front of the real pipeline, one run per article at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.models import CardSize
+from bot.pipeline import build_share_service
+from bot.settings import Settings
+from db import ShareRepository, open_database
+from handlers.desk import ShareDesk, text_key
+from tests.support.pages import PageServer
+
+PASTED = (
+    "أعلنت جمعية حماية المستهلك في مدينة فاس عن حملة توعوية جديدة تستهدف الأسواق الشعبية، "
+    "وتهدف إلى تعريف المتسوقين بحقوقهم عند الشراء. وقالت الجمعية إن الحملة ستستمر شهراً كاملاً.\n\n"
+    "وستوزع خلال الحملة مطويات باللغتين العربية والأمازيغية، كما سينظم متطوعون لقاءات مفتوحة "
+    "مع التجار للإجابة عن أسئلتهم حول الأسعار والفواتير وشروط الضمان."
+)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = dt.datetime.now(dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@pytest.fixture
+async def desk_parts(
+    settings: Settings, tmp_path: Path
+) -> AsyncIterator[tuple[ShareDesk, ShareRepository, Clock]]:
+    connection = await open_database(tmp_path / "desk.sqlite3")
+    service = build_share_service(settings)
+    repository = ShareRepository(connection)
+    clock = Clock()
+    desk = ShareDesk(service, repository, clock=clock, max_age=dt.timedelta(hours=1))
+    try:
+        yield desk, repository, clock
+    finally:
+        await desk.close()
+        await service.close()
+        await connection.close()
+
+
+async def test_concurrent_requests_for_one_article_run_the_pipeline_once(
+    desk_parts: tuple[ShareDesk, ShareRepository, Clock],
+    page_server: PageServer,
+    sample_html: str,
+) -> None:
+    desk, repository, _ = desk_parts
+    url = page_server.add("/slowish.html", body=sample_html.encode(), delay=0.3)
+
+    shares = await asyncio.gather(*(desk.share_url(url) for _ in range(6)))
+
+    assert page_server.requests.count("/slowish.html") == 1
+    assert len({share.id for share in shares}) == 1
+    stored = await repository.by_source(url)
+    assert stored is not None and stored.result == shares[0].result
+
+
+async def test_a_cached_article_is_answered_without_fetching(
+    desk_parts: tuple[ShareDesk, ShareRepository, Clock],
+    page_server: PageServer,
+    sample_html: str,
+) -> None:
+    desk, _, _ = desk_parts
+    url = page_server.add("/a.html", body=sample_html.encode())
+    first = await desk.share_url(url)
+
+    again = await desk.share_url(url + "?utm_source=whatsapp#top")  # same article
+    cached = await desk.cached_url(url)
+    within = await desk.share_url_within(url, 0.001)
+
+    assert page_server.requests.count("/a.html") == 1
+    assert again.id == cached.id == within.id == first.id  # type: ignore[union-attr]
+
+
+async def test_a_stale_share_is_rebuilt_under_the_same_id(
+    desk_parts: tuple[ShareDesk, ShareRepository, Clock],
+    page_server: PageServer,
+    sample_html: str,
+) -> None:
+    desk, _, clock = desk_parts
+    url = page_server.add("/b.html", body=sample_html.encode())
+    first = await desk.share_url(url)
+    clock.now += dt.timedelta(hours=2)
+
+    assert await desk.cached_url(url) is None
+    rebuilt = await desk.share_url(url)
+
+    assert page_server.requests.count("/b.html") == 2
+    assert rebuilt.id == first.id
+
+
+async def test_waiting_with_a_budget_leaves_the_work_running(
+    desk_parts: tuple[ShareDesk, ShareRepository, Clock],
+    page_server: PageServer,
+    sample_html: str,
+) -> None:
+    desk, _, _ = desk_parts
+    url = page_server.add("/slow.html", body=sample_html.encode(), delay=1.0)
+
+    assert await desk.share_url_within(url, 0.05) is None
+    finished = await desk.share_url(url)  # joins the same run
+
+    assert page_server.requests.count("/slow.html") == 1
+    assert (await desk.cached_url(url)).id == finished.id  # type: ignore[union-attr]
+
+
+async def test_pasted_text_is_cached_by_its_words(
+    desk_parts: tuple[ShareDesk, ShareRepository, Clock],
+) -> None:
+    desk, repository, _ = desk_parts
+    first = await desk.share_text(PASTED)
+    respaced = await desk.share_text("  " + PASTED.replace(" ", "  "))
+    assert respaced.id == first.id
+    assert first.result.article.url is None
+    assert (await repository.by_text_key(text_key(PASTED))).id == first.id  # type: ignore[union-attr]
+
+
+async def test_other_card_sizes_are_rendered_once_and_kept(
+    desk_parts: tuple[ShareDesk, ShareRepository, Clock],
+    page_server: PageServer,
+    sample_html: str,
+) -> None:
+    desk, repository, _ = desk_parts
+    saved = await desk.share_url(page_server.add("/c.html", body=sample_html.encode()))
+    assert saved.card(CardSize.SQUARE) is None
+
+    updated, card = await desk.card(saved, CardSize.SQUARE)
+    _, same = await desk.card(updated, CardSize.SQUARE)
+
+    assert card.size is CardSize.SQUARE and same == card
+    stored = await repository.by_id(saved.id)
+    assert stored is not None and stored.card(CardSize.SQUARE) == card
+    await desk.remember_file_id(saved.id, CardSize.SQUARE, "AgAC-square")
+    assert (await desk.get(saved.id)).file_ids[CardSize.SQUARE] == "AgAC-square"  # type: ignore[union-attr]
+
+
+async def test_errors_reach_every_waiter_and_are_not_cached(
+    desk_parts: tuple[ShareDesk, ShareRepository, Clock],
+    page_server: PageServer,
+) -> None:
+    desk, _, _ = desk_parts
+    url = page_server.url("/missing.html")
+    results = await asyncio.gather(
+        desk.share_url(url), desk.share_url(url), return_exceptions=True
+    )
+    assert all(getattr(r, "status", None) == 404 for r in results)
+    with pytest.raises(Exception, match="404"):
+        await desk.share_url(url)
+    assert page_server.requests.count("/missing.html") == 2  # once per attempt, not per waiter
+
+
+async def test_a_card_wanted_by_many_chats_is_uploaded_once(
+    desk_parts: tuple[ShareDesk, ShareRepository, Clock],
+    page_server: PageServer,
+    sample_html: str,
+) -> None:
+    desk, _, _ = desk_parts
+    saved = await desk.share_url(page_server.add("/d.html", body=sample_html.encode()))
+
+    first = await desk.file_id_or_upload_turn(saved, CardSize.WIDE)  # this chat uploads
+    others = asyncio.gather(*(desk.file_id_or_upload_turn(saved, CardSize.WIDE) for _ in range(3)))
+    await asyncio.sleep(0)
+    await desk.remember_file_id(saved.id, CardSize.WIDE, "AgAC-wide")
+    desk.upload_finished(saved, CardSize.WIDE, "AgAC-wide")
+
+    assert first is None
+    assert await others == ["AgAC-wide"] * 3
+    assert await desk.file_id_or_upload_turn(saved, CardSize.WIDE) == "AgAC-wide"
+
+    failed_turn = await desk.file_id_or_upload_turn(saved, CardSize.X)
+    waiting = asyncio.ensure_future(desk.file_id_or_upload_turn(saved, CardSize.X))
+    await asyncio.sleep(0)
+    desk.upload_finished(saved, CardSize.X, None)  # the upload failed: waiters upload themselves
+    assert failed_turn is None and await waiting is None

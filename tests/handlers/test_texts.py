@@ -1,0 +1,60 @@
+"""Chat messages come from templates, escaped; labels are plain."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from handlers.texts import Texts
+from tests.support.bot_api import parse_html
+
+
+def test_user_controlled_values_are_escaped() -> None:
+    texts = Texts()
+    html = texts.html("error", message_ar="<b>x</b> & y", message_en="unused")
+    assert "&lt;b&gt;x&lt;/b&gt; &amp; y" in html
+    visible, _ = parse_html(html)
+    assert "<b>x</b> & y" in visible
+
+
+def test_every_message_template_is_valid_telegram_html() -> None:
+    for english in (False, True):
+        texts = Texts(english=english)
+        for name, context in {
+            "start": {"site_name": "أخبار", "bot_username": "nashir_bot"},
+            "help": {"bot_username": "nashir_bot", "rate_limit": 5},
+            "preparing": {},
+            "error": {"message_ar": "خطأ", "message_en": "Error"},
+            "rate_limited": {"limit": 5, "seconds": 30},
+            "no_link": {},
+            "share_usage": {},
+            "long_caption": {"title": "عنوان"},
+            "platform_text": {"text": "نص"},
+            "card_caption": {"label": "بطاقة", "width": 1, "height": 2, "title": "ع"},
+            "inline_pending": {"url": "https://a.ma/?x=1&y=2"},
+        }.items():
+            visible, _ = parse_html(texts.html(name, **context))
+            assert visible, name
+            if english and name == "error":
+                assert "Error" in visible
+
+
+def test_english_is_added_only_when_asked() -> None:
+    assert "Preparing" not in Texts().html("preparing")
+    assert "Preparing" in Texts(english=True).html("preparing")
+
+
+def test_arabic_number_agreement() -> None:
+    texts = Texts()
+    assert "5 مقالات" in texts.html("rate_limited", limit=5, seconds=1)
+    assert "ثانية واحدة" in texts.html("rate_limited", limit=5, seconds=1)
+    assert "20 مقالاً" in texts.html("rate_limited", limit=20, seconds=40)
+    assert "40 ثانية" in texts.html("rate_limited", limit=20, seconds=40)
+    assert "مقالين" in texts.html("help", bot_username="b", rate_limit=2)
+
+
+def test_trusted_markup_is_kept_and_labels_are_plain() -> None:
+    texts = Texts()
+    assert texts.html("platform_text", text=texts.trusted("<b>عاجل</b>")) == "<b>عاجل</b>"
+    label = texts.label("text_button", "A&B")
+    assert label == "📋 A&B" and not isinstance(label, Markup)
+    assert texts.label("card_button", "square") == "🖼️ مربعة"
