@@ -203,9 +203,8 @@ def command_share(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def command_summarize_batch(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.summarize.batch import summarize_records
-
     from bot.summarize import ExtractiveSummarizer
+    from bot.summarize.batch import summarize_records
 
     stream = sys.stdin if str(args.input) == "-" else args.input.open(encoding="utf-8")
     with stream:

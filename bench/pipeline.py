@@ -21,9 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.ingest.extract import extract_article  # noqa: E402
-
 from bot.errors import NashirError  # noqa: E402
+from bot.ingest.extract import extract_article  # noqa: E402
 from bot.paths import SAMPLE_ARTICLE  # noqa: E402
 from bot.pipeline import build_share_service  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
