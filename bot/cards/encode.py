@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zlib
 
 from PIL import Image
 
@@ -12,8 +13,11 @@ MAX_BYTES = 5 * 1024 * 1024  # X's image limit, the smallest of the platforms we
 JPEG_QUALITY = 88
 # Lower qualities tried in turn if a very noisy photo would go over the limit.
 _FALLBACK_QUALITIES = (80, 70, 60, 45, 30)
-# zlib level 3 is a third of the default's time for ~10 % larger flat cards.
+# zlib level 3 with the run-length strategy: flat cards are long runs of one colour, and
+# Z_RLE encodes them in about two thirds of the default strategy's time for ~20 % more bytes
+# (still well under 100 KB for a 1200×630 card).
 PNG_LEVEL = 3
+PNG_STRATEGY = zlib.Z_RLE
 
 
 def _jpeg(image: Image.Image, quality: int) -> bytes:
@@ -26,7 +30,7 @@ def _jpeg(image: Image.Image, quality: int) -> bytes:
 
 def _png(image: Image.Image) -> bytes:
     out = io.BytesIO()
-    image.save(out, "PNG", compress_level=PNG_LEVEL)
+    image.save(out, "PNG", compress_level=PNG_LEVEL, compress_type=PNG_STRATEGY)
     return out.getvalue()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 import regex
@@ -33,6 +34,7 @@ _PLACE_BONUS = 3.0
 _VALID_TAG = regex.compile(r"^[\p{L}\p{M}\p{N}_]+$")
 
 
+@lru_cache(maxsize=65_536)
 def _stem(word: str) -> str:
     key = normalize_for_matching(word)
     for clitic in _CLITICS:

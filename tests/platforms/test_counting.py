@@ -122,11 +122,22 @@ _PIECES = st.sampled_from(
         "a.ma",
         "\u0627\u0653",
         "ـ",
+        ".",
+        "(",
+        ")",
+        "@",
+        "«",
+        "»",
+        "-",
+        "$",
+        "a.com",
+        "https://t.co/x",
+        "example.org/p?q=1",
     ]
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(st.lists(_PIECES, max_size=30).map("".join))
 def test_x_weighted_length_equals_twitter_text_parse_tweet(text: str) -> None:
     assert counting.x_weighted_length(text) == parse_tweet(text).weightedLength
