@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.errors import FileEncodingError, InputError, NashirError, SettingsError
+from bot.errors import FileEncodingError, NashirError, SettingsError, SourceNotFoundError
 from bot.models import Article, CardSize, ShareResult
 from bot.settings import Settings, load_settings
 
@@ -117,8 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def configure_logging(settings: Settings, *, debug: bool) -> None:
+def configure_logging(settings: Settings, *, debug: bool, command: str) -> None:
     level = logging.DEBUG if debug else getattr(logging, settings.log_level.upper())
+    if command != "run" and not debug:
+        # One-shot commands answer with their output and a one-line reason on failure;
+        # informational logs are for the long-running bot.
+        level = max(level, logging.WARNING)
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
@@ -144,7 +148,7 @@ def _local_source(source: str) -> Article | str | None:
     if source != "-" and Path(source).suffix.lower() in {".html", ".htm", ".xhtml"}:
         return article_from_html_file(Path(source))
     if source != "-" and not Path(source).is_file():
-        raise InputError(source, message_ar="المصدر ليس رابطاً ولا ملفاً موجوداً.")
+        raise SourceNotFoundError(source)
     return _read_source_text(source)
 
 
@@ -237,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"error: {exc.one_line()}", file=sys.stderr)
         return EXIT_USAGE
-    configure_logging(settings, debug=args.debug)
+    configure_logging(settings, debug=args.debug, command=args.command)
     try:
         return COMMANDS[args.command](settings, args)
     except NashirError as exc:

@@ -42,6 +42,11 @@ class EmptyTextError(InputError):
     message_en = "The text is empty or has no words to summarise."
 
 
+class SourceNotFoundError(InputError):
+    message_ar = "المصدر ليس رابطاً ولا ملفاً موجوداً."
+    message_en = "The source is neither a web link nor an existing file."
+
+
 class FileEncodingError(InputError):
     message_ar = "تعذرت قراءة الملف: ترميزه ليس UTF-8."
     message_en = "The file could not be read: it is not UTF-8."

@@ -187,3 +187,21 @@ def test_summarize_batch(cli, tmp_path, capsys) -> None:
     assert cli("summarize-batch", str(source), "--chars", "30") == 0
     out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert 0 < len(out[0]["summary"]) <= 30
+
+
+def test_a_source_that_is_neither_link_nor_file(cli, capsys) -> None:
+    assert cli("share", "ليس رابطاً") == 1
+    assert "neither a web link nor an existing file" in _one_line_error(capsys)
+
+
+def test_the_real_command_prints_one_line_and_no_log_noise(tmp_path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "share", "http://127.0.0.1:9/article"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "LOG_LEVEL": "info"},
+    )
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("error: هذا الرابط يشير إلى عنوان داخلي أو خاص")
