@@ -146,6 +146,11 @@ _SPEC: dict[str, tuple[str, Callable[[str], Any], str]] = {
     "CARD_THEME": ("card_theme", str.strip, "solid"),
     "CARD_HIJRI_DATE": ("card_hijri_date", _parse_bool, "false"),
     "CARD_ARABIC_DIGITS": ("card_arabic_digits", _parse_bool, "false"),
+    "CARD_MONTH_NAMES": (
+        "card_month_names",
+        _parse_choice("standard", "maghreb", "levant"),
+        "standard",
+    ),
     "UTM_ENABLED": ("utm_enabled", _parse_bool, "true"),
     "UTM_MEDIUM": ("utm_medium", str.strip, "social"),
     "UTM_CAMPAIGN": ("utm_campaign", str.strip, "nashir"),
@@ -188,6 +193,7 @@ class Settings:
     card_theme: str
     card_hijri_date: bool
     card_arabic_digits: bool
+    card_month_names: str
     utm_enabled: bool
     utm_medium: str
     utm_campaign: str

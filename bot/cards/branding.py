@@ -19,7 +19,7 @@ class Branding:
     """Site name, colours, logo and date conventions shared by every card.
 
     ``theme`` is the default theme name; ``month_names`` picks the Gregorian month names
-    (there is no setting for it yet: the pan-Arab names are the default).
+    (``CARD_MONTH_NAMES``: the pan-Arab names by default, Moroccan or Levantine ones).
     """
 
     site_name: str
@@ -44,4 +44,5 @@ class Branding:
             hijri_date=settings.card_hijri_date,
             arabic_digits=settings.card_arabic_digits,
             timezone=settings.timezone,
+            month_names=MonthNames(settings.card_month_names),
         )

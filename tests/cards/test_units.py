@@ -110,3 +110,13 @@ def test_encoding_steps_down_to_stay_under_5_mb() -> None:
     assert len(card.data) <= MAX_BYTES
     with Image.open(io.BytesIO(card.data)) as decoded:
         assert decoded.size == (2400, 2400)
+
+
+def test_month_names_come_from_the_settings() -> None:
+    from bot.cards import Branding
+    from bot.settings import load_settings
+
+    settings = load_settings({"CARD_MONTH_NAMES": "maghreb"}, dotenv=None)
+    assert Branding.from_settings(settings).month_names is MonthNames.MAGHREB
+    default = load_settings({}, dotenv=None)
+    assert Branding.from_settings(default).month_names is MonthNames.STANDARD
