@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.support.bot_api import DEFAULT_TOKEN, BotAPIServer, Call  # noqa: E402
+from tests.support.botapi import DEFAULT_TOKEN, BotAPIServer, Call  # noqa: E402
 from tests.support.pages import PageServer  # noqa: E402
 
 SAMPLE = ROOT / "examples" / "sample-article.html"

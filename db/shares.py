@@ -185,9 +185,10 @@ class ShareRepository:
             return await self._load(share_id) if share_id else None
 
     async def _scalar(self, query: str, *args: object) -> str | int | None:
-        async with self._db.execute(query, args) as cursor:
-            row = await cursor.fetchone()
-        return row[0] if row else None
+        # One trip to aiosqlite's thread per statement (execute + fetch + close would be three):
+        # every trip waits for a turn of a busy event loop.
+        rows = list(await self._db.execute_fetchall(query, args))
+        return rows[0][0] if rows else None
 
     async def _unused_id(self) -> str:
         while True:
@@ -266,12 +267,14 @@ class ShareRepository:
         )
 
     async def _load(self, share_id: str) -> SavedShare | None:
-        async with self._db.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM shares WHERE id = ?", (share_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row is None:
+        rows = list(
+            await self._db.execute_fetchall(
+                f"SELECT {_ARTICLE_COLUMNS} FROM shares WHERE id = ?", (share_id,)
+            )
+        )
+        if not rows:
             return None
+        row = rows[0]
         (slug, title, body, url, source_url, image_url, published, author, site_name) = row[:9]
         language, section, created_at = row[9:]
         article = Article(
@@ -286,38 +289,36 @@ class ShareRepository:
             language=language,
             section=section,
         )
-        async with self._db.execute(
+        draft_rows = await self._db.execute_fetchall(
             "SELECT platform, text, length, max_length, link, hashtags, share_url, summary"
             " FROM share_drafts WHERE share_id = ? ORDER BY position",
             (share_id,),
-        ) as cursor:
-            drafts = tuple(
-                Draft(
-                    platform=Platform(platform),
-                    text=text,
-                    length=length,
-                    limit=limit,
-                    link=link,
-                    hashtags=tuple(json.loads(hashtags)),
-                    share_url=share_url,
-                    summary=summary,
-                )
-                for platform, text, length, limit, link, hashtags, share_url, summary in (
-                    await cursor.fetchall()
-                )
+        )
+        drafts = tuple(
+            Draft(
+                platform=Platform(platform),
+                text=text,
+                length=length,
+                limit=limit,
+                link=link,
+                hashtags=tuple(json.loads(hashtags)),
+                share_url=share_url,
+                summary=summary,
             )
+            for platform, text, length, limit, link, hashtags, share_url, summary in draft_rows
+        )
         cards: list[Card] = []
         file_ids: dict[CardSize, str] = {}
-        async with self._db.execute(
+        card_rows = await self._db.execute_fetchall(
             "SELECT size, image_format, data, telegram_file_id FROM share_cards"
             " WHERE share_id = ? ORDER BY position",
             (share_id,),
-        ) as cursor:
-            for size, image_format, data, file_id in await cursor.fetchall():
-                card = Card(size=CardSize(size), image_format=image_format, data=bytes(data))
-                cards.append(card)
-                if file_id:
-                    file_ids[card.size] = file_id
+        )
+        for size, image_format, data, file_id in card_rows:
+            card = Card(size=CardSize(size), image_format=image_format, data=bytes(data))
+            cards.append(card)
+            if file_id:
+                file_ids[card.size] = file_id
         result = ShareResult(article=article, slug=slug, drafts=drafts, cards=tuple(cards))
         return SavedShare(
             share_id, result, dt.datetime.fromisoformat(created_at), MappingProxyType(file_ids)

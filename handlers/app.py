@@ -13,6 +13,7 @@ from telegram.ext import (
     filters,
 )
 
+from handlers.bot_request import AiohttpRequest
 from handlers.callbacks import on_button
 from handlers.error_handler import on_error
 from handlers.inline import on_inline
@@ -23,9 +24,9 @@ from handlers.share import help_command, on_message, share_command, start
 
 # Updates handled at the same time: one slow article must never hold up other chats.
 CONCURRENT_UPDATES = 256
-# Requests to the Bot API in flight at once, and the HTTP connections they use. Small on
-# purpose: httpx's pool does work proportional to its size on every request, and the
-# requests beyond this wait on a semaphore instead (see handlers/retry.py).
+# Requests to the Bot API in flight at once, and the HTTP connections they use; the requests
+# beyond this wait in priority order on a semaphore (see handlers/retry.py), so a burst's
+# acknowledgements overtake its card uploads.
 MAX_IN_FLIGHT = 8
 CONNECTION_POOL_SIZE = MAX_IN_FLIGHT
 POOL_TIMEOUT = 30.0
@@ -52,8 +53,10 @@ def build_application(token: str, api_root: str, services: BotServices) -> Appli
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
         .concurrent_updates(CONCURRENT_UPDATES)
-        .connection_pool_size(CONNECTION_POOL_SIZE)
-        .pool_timeout(POOL_TIMEOUT)
+        .request(
+            AiohttpRequest(connection_pool_size=CONNECTION_POOL_SIZE, pool_timeout=POOL_TIMEOUT)
+        )
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .rate_limiter(RetryAfterLimiter(max_in_flight=MAX_IN_FLIGHT))
         .job_queue(None)
         .build()

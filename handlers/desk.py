@@ -94,6 +94,10 @@ class ShareDesk:
         except TimeoutError:
             return None
 
+    def remembered_url(self, url: str) -> SavedShare | None:
+        """The fresh share for ``url`` if it is in memory: no I/O, for an instant answer."""
+        return self._remembered(_url_key(url))
+
     async def cached_url(self, url: str) -> SavedShare | None:
         """The fresh cached share for ``url``, without starting any work."""
         key = _url_key(url)
@@ -148,10 +152,8 @@ class ShareDesk:
 
     async def remember_file_id(self, share_id: str, size: CardSize, file_id: str) -> None:
         """Keep Telegram's file id of an uploaded card (it is reused instead of the bytes)."""
+        self._file_id_in_memory(share_id, size, file_id)
         await self._repository.set_file_id(share_id, size, file_id)
-        saved = self._memory.get(share_id)
-        if saved is not None:
-            self._memory[share_id] = saved.with_file_id(size, file_id)
 
     async def file_id_or_upload_turn(self, saved: SavedShare, size: CardSize) -> str | None:
         """The card's Telegram file id, waiting for an upload already under way.
@@ -172,7 +174,13 @@ class ShareDesk:
         return None
 
     def upload_finished(self, saved: SavedShare, size: CardSize, file_id: str | None) -> None:
-        """End the upload turn taken in :meth:`file_id_or_upload_turn` (None = it failed)."""
+        """End the upload turn taken in :meth:`file_id_or_upload_turn` (None = it failed).
+
+        The file id serves the next chats from memory at once; :meth:`remember_file_id`
+        stores it for good.
+        """
+        if file_id:
+            self._file_id_in_memory(saved.id, size, file_id)
         turn = self._uploads.pop(f"{saved.id}:{size.value}", None)
         if turn is not None and not turn.done():
             turn.set_result(file_id)
@@ -249,6 +257,11 @@ class ShareDesk:
         while len(self._aliases) > 4 * self._memory_size:
             self._aliases.popitem(last=False)
         return saved
+
+    def _file_id_in_memory(self, share_id: str, size: CardSize, file_id: str) -> None:
+        saved = self._memory.get(share_id)
+        if saved is not None and saved.file_ids.get(size) != file_id:
+            self._memory[share_id] = saved.with_file_id(size, file_id)
 
     def _fresh(self, saved: SavedShare) -> bool:
         return self._clock() - saved.created_at <= self._max_age

@@ -161,11 +161,9 @@ async def send_card_photo(
             reply_parameters=reply,
         )
 
-    async def upload() -> Message:
+    async def upload() -> tuple[Message, str | None]:
         sent = await send(InputFile(card.data, filename=card.filename, attach=True))
-        if sent.photo:
-            await services.desk.remember_file_id(saved.id, card.size, sent.photo[-1].file_id)
-        return sent
+        return sent, sent.photo[-1].file_id if sent.photo else None
 
     file_id = await services.desk.file_id_or_upload_turn(saved, card.size)
     if file_id:
@@ -173,13 +171,16 @@ async def send_card_photo(
             return await send(file_id)
         except BadRequest as error:  # the server no longer knows the file: upload again
             logger.info("file id of %s/%s refused (%s): uploading", saved.id, card.size, error)
-            return await upload()
-    uploaded: str | None = None
-    try:
-        sent = await upload()
-        uploaded = sent.photo[-1].file_id if sent.photo else None
-    finally:
-        services.desk.upload_finished(saved, card.size, uploaded)
+            sent, uploaded = await upload()
+    else:
+        uploaded = None
+        try:
+            sent, uploaded = await upload()
+        finally:
+            # The chats waiting for this upload go on at once; storing the id can follow.
+            services.desk.upload_finished(saved, card.size, uploaded)
+    if uploaded:
+        await services.desk.remember_file_id(saved.id, card.size, uploaded)
     return sent
 
 

@@ -35,12 +35,17 @@ JSON = bool | dict[str, Any] | list[dict[str, Any]]
 
 
 class Priority(IntEnum):
-    """Order of requests waiting for a slot (lower goes first)."""
+    """Order of requests waiting for a slot (lower goes first).
 
-    URGENT = 0  # the first answer a user waits for: acks, button and inline answers
-    SOON = 1  # status shown while the answer is prepared (chat actions)
-    NORMAL = 2
-    LOW = 3  # housekeeping
+    Every value is truthy on purpose: PTB drops a falsy ``rate_limit_args`` on its way to
+    the limiter (``if not rate_limit_args``), so an URGENT of 0 arrived as "not given" and
+    acknowledgements queued behind chat actions.
+    """
+
+    URGENT = 1  # the first answer a user waits for: acks, button and inline answers
+    SOON = 2  # status shown while the answer is prepared (chat actions)
+    NORMAL = 3
+    LOW = 4  # housekeeping
 
 
 # Endpoints that always have the same priority, whoever calls them.

@@ -10,7 +10,7 @@ import pytest
 from bot.settings import Settings
 from handlers.services import BotOptions
 from tests.e2e.harness import RunningBot, bot_settings
-from tests.support.bot_api import BotAPIServer
+from tests.support.botapi import BotAPIServer
 from tests.support.pages import PageServer
 
 # Short enough that a slow test page shows the placeholder, long enough for a normal one.

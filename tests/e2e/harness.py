@@ -2,7 +2,7 @@
 
 The bot runs exactly as ``python main.py run`` runs it (:func:`handlers.runner.serve`: the
 real pipeline, the real SQLite cache, unmodified python-telegram-bot); the test thread plays
-the users through :class:`~tests.support.bot_api.BotAPIServer` and waits for what the bot
+the users through :class:`~tests.support.botapi.BotAPIServer` and waits for what the bot
 sends.
 """
 
@@ -20,7 +20,7 @@ from telegram.ext import Application
 from bot.settings import Secret, Settings
 from handlers.runner import WebhookOptions, serve
 from handlers.services import BotOptions, BotServices
-from tests.support.bot_api import BotAPIServer, Call
+from tests.support.botapi import BotAPIServer, Call
 
 START_TIMEOUT = 60.0
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import json
+import threading
 from collections.abc import AsyncIterator, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from PIL import Image
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, EndPointNotFound, InvalidToken, RetryAfter
 
-from tests.support.bot_api import DEFAULT_TOKEN, BotAPIServer, detect_entities, parse_html
+from tests.support.botapi import DEFAULT_TOKEN, BotAPIServer, detect_entities, parse_html
+from tests.support.botapi.poster import WebhookPoster
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
@@ -172,3 +177,91 @@ def test_user_text_gets_telegram_like_entities() -> None:
         ("url", "https://akhbar-sahel.ma/a/1"),
         ("mention", "@nashir_test_bot"),
     ]
+
+
+class _HookHandler(BaseHTTPRequestHandler):
+    server: HookServer
+    protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        with self.server.lock:
+            self.server.connections += 1
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        with self.server.lock:
+            self.server.updates.append(json.loads(body))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        if self.server.mode == "close":
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.server.mode == "drop":
+            self.close_connection = True  # hangs up without saying so
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+class HookServer(ThreadingHTTPServer):
+    """A webhook endpoint counting the connections updates arrive on."""
+
+    daemon_threads = True
+
+    def __init__(self, mode: str = "keep") -> None:
+        super().__init__(("127.0.0.1", 0), _HookHandler)
+        self.mode = mode
+        self.connections = 0
+        self.updates: list[dict[str, object]] = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}/hook"
+
+    def close(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+
+async def test_webhook_updates_arrive_over_a_kept_alive_connection(
+    bot: Bot, server: BotAPIServer
+) -> None:
+    hook = HookServer()
+    try:
+        await bot.set_webhook(hook.url, max_connections=1, secret_token="hook_secret")
+        user = server.user(801)
+        for number in range(5):
+            server.send_message(user, f"رسالة {number}")
+        await asyncio.to_thread(server.wait_until_idle)
+        await bot.delete_webhook()
+    finally:
+        hook.close()
+    assert [u["message"]["text"] for u in hook.updates] == [f"رسالة {n}" for n in range(5)]
+    assert [d.status for d in server.deliveries] == [200] * 5
+    assert hook.connections == 1  # as Telegram does: no new connection per update
+
+
+@pytest.mark.parametrize("mode", ["close", "drop"])
+def test_the_poster_reconnects_when_the_bot_closes_the_connection(mode: str) -> None:
+    hook = HookServer(mode)
+    poster = WebhookPoster()
+    try:
+        answers = [poster.post(hook.url, {"update_id": n}, "s") for n in range(3)]
+    finally:
+        poster.close()
+        hook.close()
+    assert answers == [(200, None)] * 3
+    assert [u["update_id"] for u in hook.updates] == [0, 1, 2]  # each once
+    assert hook.connections == 3
+
+
+def test_the_poster_reports_an_unreachable_webhook() -> None:
+    hook = HookServer()
+    url = hook.url
+    hook.close()
+    status, error = WebhookPoster().post(url, {"update_id": 1}, None)
+    assert status == 0 and error is not None and error.startswith("Connection failed")

@@ -7,7 +7,7 @@ import pytest
 from bot.errors import BlockedAddressError, NotAnArticleError, UnsupportedContentError
 from tests.e2e.conftest import StartBot
 from tests.e2e.harness import visible
-from tests.support.bot_api import BotAPIServer, Call
+from tests.support.botapi import BotAPIServer, Call
 from tests.support.pages import PageServer
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")

@@ -9,7 +9,7 @@ from bot.platforms import PLATFORMS
 from bot.platforms.counting import utf16_units
 from tests.e2e.conftest import StartBot, article_variant
 from tests.e2e.harness import has_arabic
-from tests.support.bot_api import BotAPIServer, parse_html
+from tests.support.botapi import BotAPIServer, parse_html
 from tests.support.pages import PageServer
 
 

@@ -14,7 +14,7 @@ from bot.platforms.counting import utf16_units
 from handlers.keyboards import ButtonAction, ButtonKind
 from tests.e2e.conftest import StartBot, article_variant
 from tests.e2e.harness import buttons, has_arabic, visible
-from tests.support.bot_api import BotAPIServer, Call
+from tests.support.botapi import BotAPIServer, Call
 from tests.support.pages import PageServer
 
 CANONICAL = "https://akhbar-sahel.ma/economie/2026/03/desalination-agadir.html"
@@ -154,6 +154,24 @@ def test_the_same_article_twice_comes_from_the_cache(
     assert len(page_server.requests) == fetched  # nothing fetched again
     assert again.files == {} and isinstance(again.params["photo"], str)  # Telegram's file id
     assert not api.find("sendMessage", since=mark, chat_id=1004)  # the card is the answer
+
+
+def test_after_a_restart_a_stored_article_is_acknowledged_then_sent_from_the_cache(
+    start_bot: StartBot, api: BotAPIServer, page_server: PageServer, article_url: str
+) -> None:
+    first = start_bot()
+    share_link(api, 1011, article_url)
+    fetched = len(page_server.requests)
+    first.stop()
+
+    start_bot()  # memory is empty, the database is not
+    _, ack, photo = share_link(api, 1012, article_url)
+
+    # Only memory is consulted before the ack, so a share found in SQLite is acknowledged
+    # first like new work, then answered from the cache: nothing fetched or uploaded again.
+    assert "جاري التحضير" in visible(ack) and ack.at <= photo.at
+    assert photo.files == {} and isinstance(photo.params["photo"], str)
+    assert len(page_server.requests) == fetched
 
 
 def test_a_forwarded_channel_post_with_a_hidden_link(

@@ -17,7 +17,7 @@ from bot.settings import Secret, Settings
 from handlers.errors import BotAPIUnreachableError, MissingTokenError, RejectedTokenError
 from tests.e2e.conftest import StartBot
 from tests.e2e.harness import RunningBot, bot_settings, free_port, has_arabic, visible
-from tests.support.bot_api import DEFAULT_TOKEN, BotAPIServer
+from tests.support.botapi import DEFAULT_TOKEN, BotAPIServer
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN_BOT = (

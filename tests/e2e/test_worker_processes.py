@@ -10,7 +10,7 @@ from bot.models import CardSize
 from handlers.keyboards import ButtonAction, ButtonKind
 from tests.e2e.conftest import StartBot
 from tests.e2e.harness import buttons, visible
-from tests.support.bot_api import BotAPIServer
+from tests.support.botapi import BotAPIServer
 from tests.support.pages import PageServer
 
 

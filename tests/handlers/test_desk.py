@@ -182,3 +182,49 @@ async def test_a_card_wanted_by_many_chats_is_uploaded_once(
     await asyncio.sleep(0)
     desk.upload_finished(saved, CardSize.X, None)  # the upload failed: waiters upload themselves
     assert failed_turn is None and await waiting is None
+
+
+async def test_an_instant_answer_comes_from_memory_only(
+    desk_parts: tuple[ShareDesk, ShareRepository, Clock],
+    settings: Settings,
+    page_server: PageServer,
+    sample_html: str,
+) -> None:
+    desk, repository, clock = desk_parts
+    url = page_server.add("/e.html", body=sample_html.encode())
+    assert desk.remembered_url(url) is None
+    first = await desk.share_url(url)
+    assert desk.remembered_url(url + "#top").id == first.id  # type: ignore[union-attr]
+
+    # A restarted bot: the share is in the database, not in memory. Looking there is
+    # I/O, which the instant answer (before «جاري التحضير…») must not wait for.
+    service = build_share_service(settings)
+    restarted = ShareDesk(service, repository, clock=clock, max_age=dt.timedelta(hours=1))
+    try:
+        assert restarted.remembered_url(url) is None
+        assert (await restarted.cached_url(url)).id == first.id  # type: ignore[union-attr]
+        assert restarted.remembered_url(url).id == first.id  # type: ignore[union-attr]
+        clock.now += dt.timedelta(hours=2)
+        assert restarted.remembered_url(url) is None  # stale: to be rebuilt
+    finally:
+        await restarted.close()
+        await service.close()
+
+
+async def test_an_uploaded_file_id_serves_the_next_chats_before_it_is_stored(
+    desk_parts: tuple[ShareDesk, ShareRepository, Clock],
+    page_server: PageServer,
+    sample_html: str,
+) -> None:
+    desk, repository, _ = desk_parts
+    saved = await desk.share_url(page_server.add("/f.html", body=sample_html.encode()))
+    assert await desk.file_id_or_upload_turn(saved, CardSize.WIDE) is None  # this chat uploads
+
+    desk.upload_finished(saved, CardSize.WIDE, "AgAC-early")
+
+    # The next chat sends by file id at once: no second upload while the id is being stored.
+    assert await desk.file_id_or_upload_turn(saved, CardSize.WIDE) == "AgAC-early"
+    assert (await repository.by_id(saved.id)).file_ids == {}  # type: ignore[union-attr]
+    await desk.remember_file_id(saved.id, CardSize.WIDE, "AgAC-early")
+    stored = await repository.by_id(saved.id)
+    assert stored is not None and stored.file_ids[CardSize.WIDE] == "AgAC-early"

@@ -13,7 +13,7 @@ from db.shares import SavedShare
 from handlers.replies import caption_and_follow_up, draft_messages, split_text
 from handlers.services import BotServices
 from handlers.texts import Texts
-from tests.support.bot_api import parse_html
+from tests.support.botapi import parse_html
 
 
 def services() -> BotServices:

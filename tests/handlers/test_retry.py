@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
+
 import pytest
 from telegram.error import BadRequest, RetryAfter
+from telegram.ext import ExtBot
 
-from handlers.retry import RetryAfterLimiter
+from handlers.retry import Priority, PriorityGate, RetryAfterLimiter
+from tests.support.botapi import DEFAULT_TOKEN, BotAPIServer
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
@@ -54,3 +60,65 @@ async def test_other_errors_pass_through_untouched() -> None:
     with pytest.raises(BadRequest):
         await run(RetryAfterLimiter(), calls)
     assert calls.count == 1
+
+
+class RecordingLimiter(RetryAfterLimiter):
+    """The real limiter, noting the priority each request reached it with."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[str, Priority | None]] = []
+
+    async def process_request(  # type: ignore[override]
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Any]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: Priority | None,
+    ) -> Any:
+        self.seen.append((endpoint, rate_limit_args))
+        return await super().process_request(
+            callback, args, kwargs, endpoint, data, rate_limit_args
+        )
+
+
+async def test_every_priority_given_to_a_bot_method_reaches_the_limiter() -> None:
+    # PTB drops a falsy rate_limit_args on the way: an URGENT of 0 arrived as "not given".
+    api = BotAPIServer().start()
+    limiter = RecordingLimiter()
+    bot = ExtBot(DEFAULT_TOKEN, base_url=f"{api.root}/bot", rate_limiter=limiter)
+    try:
+        api.private_chat(api.user(701))
+        async with bot:
+            for priority in Priority:
+                await bot.send_message(701, "جاري التحضير…", rate_limit_args=priority)
+    finally:
+        api.stop()
+    assert [p for endpoint, p in limiter.seen if endpoint == "sendMessage"] == list(Priority)
+
+
+async def test_urgent_requests_overtake_the_queue() -> None:
+    gate = PriorityGate(1)
+    await gate.acquire(Priority.NORMAL)  # the one slot is busy
+    order: list[str] = []
+
+    async def request(name: str, priority: Priority) -> None:
+        await gate.acquire(priority)
+        order.append(name)
+        gate.release()
+
+    waiting = [
+        asyncio.ensure_future(request(name, priority))
+        for name, priority in [
+            ("photo", Priority.NORMAL),
+            ("action", Priority.SOON),
+            ("delete", Priority.LOW),
+            ("ack", Priority.URGENT),
+        ]
+    ]
+    await asyncio.sleep(0)
+    gate.release()
+    await asyncio.gather(*waiting)
+    assert order == ["ack", "action", "photo", "delete"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from handlers.texts import Texts
-from tests.support.bot_api import parse_html
+from tests.support.botapi import parse_html
 
 
 def test_user_controlled_values_are_escaped() -> None:
