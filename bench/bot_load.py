@@ -26,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,6 +126,46 @@ class Outcome:
     ack: list[float]
     card: list[float]
     failures: list[str]
+    last_ack_at: float = float("nan")  # time.monotonic() of the last first answer
+    burst_cpu_s: float = float("nan")  # the bot's CPU from the burst to its last ack
+
+
+class CpuSampler(threading.Thread):
+    """Samples a process's CPU time every few milliseconds (Linux ``/proc``), so the bot's
+    CPU spent on the burst of acknowledgements can be told apart from start-up and cards."""
+
+    def __init__(self, pid: int, every: float = 0.005) -> None:
+        super().__init__(daemon=True)
+        self._stat = Path(f"/proc/{pid}/stat")
+        self._tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        self._every = every
+        self._halt = threading.Event()
+        self.samples: list[tuple[float, float]] = []
+
+    def cpu(self) -> float | None:
+        try:
+            fields = self._stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        return (int(fields[11]) + int(fields[12])) / self._tick  # utime + stime
+
+    def run(self) -> None:
+        while not self._halt.wait(self._every):
+            value = self.cpu()
+            if value is None:
+                return
+            self.samples.append((time.monotonic(), value))
+
+    def stop(self) -> None:
+        self._halt.set()
+
+    def between(self, start: float, end: float) -> float:
+        """CPU seconds used from ``start`` to ``end`` (monotonic), to the clock tick."""
+        before = [cpu for at, cpu in self.samples if at <= start]
+        after = [cpu for at, cpu in self.samples if at >= end]
+        if not before or not after:
+            return float("nan")
+        return after[0] - before[-1]
 
 
 def measure(api: BotAPIServer, sent: dict[int, tuple[float, int]], timeout: float) -> Outcome:
@@ -146,6 +187,7 @@ def measure(api: BotAPIServer, sent: dict[int, tuple[float, int]], timeout: floa
     ack: list[float] = []
     card: list[float] = []
     failures: list[str] = []
+    last_ack_at = float("-inf")
     by_chat: dict[int | str | None, list[Call]] = {}
     for call in api.calls[since:]:
         by_chat.setdefault(call.chat_id, []).append(call)
@@ -155,6 +197,7 @@ def measure(api: BotAPIServer, sent: dict[int, tuple[float, int]], timeout: floa
         photos = [c for c in calls if c.name == "sendphoto" and c.ok]
         if acks:
             ack.append(acks[0].at - at)
+            last_ack_at = max(last_ack_at, acks[0].at)
         if photos:
             card.append(photos[0].at - at)
         else:
@@ -162,7 +205,7 @@ def measure(api: BotAPIServer, sent: dict[int, tuple[float, int]], timeout: floa
             failures.append(f"user {user_id}: {text[:80]}")
     failed_calls = [c for c in api.calls[since:] if not c.ok and c.name != "getupdates"]
     failures += [f"{c.method} → {c.status} {c.error}" for c in failed_calls]
-    return Outcome(ack, card, failures)
+    return Outcome(ack, card, failures, last_ack_at=last_ack_at)
 
 
 def run(users: int, articles: int, mode: str, warmup: bool, timeout: float) -> int:
@@ -186,6 +229,8 @@ def run(users: int, articles: int, mode: str, warmup: bool, timeout: float) -> i
     if mode == "webhook":
         command += ["--webhook-port", str(free_port())]
     bot = subprocess.Popen(command, cwd=ROOT, env=env)
+    sampler = CpuSampler(bot.pid)
+    sampler.start()
     try:
         api.wait_for("setMyCommands", timeout=60)
         if warmup:  # fonts, templates and pools loaded once, as in a bot that has been running
@@ -199,7 +244,11 @@ def run(users: int, articles: int, mode: str, warmup: bool, timeout: float) -> i
             api.send_message(api.user(user_id, f"قارئ {index}"), urls[index % articles])
             sent[user_id] = (time.monotonic(), mark)
         outcome = measure(api, sent, timeout)
+        if outcome.ack:
+            start = min(at for at, _ in sent.values())
+            outcome.burst_cpu_s = sampler.between(start, outcome.last_ack_at)
     finally:
+        sampler.stop()
         bot.send_signal(signal.SIGTERM)
         try:
             bot.wait(timeout=60)
@@ -246,6 +295,11 @@ def report(
         f" CPU s: bot {stats.get('bot_cpu_s', nan):.1f}, workers"
         f" {stats.get('worker_cpu_s', nan):.1f}, Bot API + page servers"
         f" {stats.get('load_cpu_s', nan):.1f}"
+    )
+    burst_ms = outcome.burst_cpu_s * 1000
+    print(
+        f"  bot CPU from the burst to the last ack: {burst_ms:.0f} ms"
+        f" ({burst_ms / max(len(outcome.ack), 1):.2f} ms per user)"
     )
     mean = statistics.fmean(cards) if cards else nan
     print(f"  answered: {len(outcome.ack)} acks, {len(cards)} cards; mean card {mean:.2f} s")

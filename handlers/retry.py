@@ -16,11 +16,13 @@ cleanup (deleting the placeholder) goes last.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import heapq
 import itertools
 import logging
 import warnings
+from collections import Counter
 from collections.abc import Awaitable, Callable, Coroutine
 from enum import IntEnum
 from typing import Any
@@ -72,6 +74,8 @@ class PriorityGate:
         self._free = slots
         self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
+        self._queued: Counter[int] = Counter()  # waiters per priority
+        self._watchers: list[tuple[int, asyncio.Future[None]]] = []
 
     async def acquire(self, priority: int) -> None:
         if self._free > 0 and not self._waiting:
@@ -79,12 +83,17 @@ class PriorityGate:
             return
         turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         heapq.heappush(self._waiting, (priority, next(self._order), turn))
+        self._queued[priority] += 1
         try:
             await turn
         except asyncio.CancelledError:
             if turn.done() and not turn.cancelled():
                 self.release()  # the slot was handed over just as we were cancelled
             raise
+        finally:
+            self._queued[priority] -= 1
+            if not self._queued[priority] and self._watchers:
+                self._wake_watchers()
 
     def release(self) -> None:
         while self._waiting:
@@ -93,6 +102,30 @@ class PriorityGate:
                 turn.set_result(None)
                 return
         self._free += 1
+
+    def busy_with(self, priority: int) -> bool:
+        """Whether requests of ``priority`` or more urgent are waiting for a slot."""
+        return any(count for level, count in self._queued.items() if level <= priority)
+
+    async def settled(self, priority: int) -> None:
+        """Return once no request of ``priority`` or more urgent is waiting for a slot."""
+        while self.busy_with(priority):
+            calm: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._watchers.append((priority, calm))
+            await calm
+
+    def _wake_watchers(self) -> None:
+        if not self._watchers:
+            return
+        still = []
+        for priority, calm in self._watchers:
+            if calm.done():
+                continue
+            if self.busy_with(priority):
+                still.append((priority, calm))
+            else:
+                calm.set_result(None)
+        self._watchers = still
 
 
 class RetryAfterLimiter(BaseRateLimiter[Priority]):
@@ -127,6 +160,19 @@ class RetryAfterLimiter(BaseRateLimiter[Priority]):
 
     async def shutdown(self) -> None:
         return None
+
+    async def settled(self, priority: Priority = Priority.URGENT, *, at_most: float) -> None:
+        """Wait (``at_most`` seconds) until no request of ``priority`` or more urgent waits.
+
+        Work that is not an answer — starting a pipeline, chat actions — calls this first so
+        that, in a burst, the event loop's time goes to everyone's first answer before it
+        goes to anyone's second step. The bound keeps steady traffic from starving it.
+        """
+        gate = self._gate
+        if gate is None or not gate.busy_with(priority):
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(gate.settled(priority), at_most)
 
     async def process_request(
         self,

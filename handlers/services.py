@@ -30,12 +30,15 @@ class BotOptions:
         chat_action_every: seconds between repeated chat actions while a card is prepared
             (Telegram shows one for 5 s).
         inline_cache_time: seconds Telegram may cache a ready inline answer.
+        burst_yield: seconds a chat's next steps (chat action, pipeline) may wait, in a
+            burst, for other chats' «جاري التحضير…» to go out first.
     """
 
     inline_budget: float = 2.5
     min_article_chars: int = 280
     chat_action_every: float = 4.5
     inline_cache_time: int = 300
+    burst_yield: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)

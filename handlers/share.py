@@ -20,7 +20,7 @@ from telegram.ext import ContextTypes
 from db.shares import SavedShare
 from handlers.links import first_url, links_in_message, message_text
 from handlers.replies import NO_PREVIEW, send_share
-from handlers.retry import Priority
+from handlers.retry import Priority, RetryAfterLimiter
 from handlers.services import BotServices, get_services
 
 logger = logging.getLogger(__name__)
@@ -123,6 +123,7 @@ async def _share(
         reply_parameters=_reply_to(message) if quote else None,
         rate_limit_args=Priority.URGENT,  # before any card upload of a burst
     )
+    await _after_first_answers(bot, services)
     action = asyncio.create_task(
         _keep_chat_action(bot, message.chat_id, services.options.chat_action_every)
     )
@@ -133,6 +134,13 @@ async def _share(
     finally:
         action.cancel()
         await _retire(ack)
+
+
+async def _after_first_answers(bot: Bot, services: BotServices) -> None:
+    """In a burst, let every chat's «جاري التحضير…» go out before this chat's next steps."""
+    limiter = getattr(bot, "rate_limiter", None)
+    if isinstance(limiter, RetryAfterLimiter):
+        await limiter.settled(Priority.URGENT, at_most=services.options.burst_yield)
 
 
 def _reply_to(message: Message) -> ReplyParameters:

@@ -33,6 +33,8 @@ class Texts:
             trim_blocks=True,
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
+            # The templates ship with the code: no stat() of the file on every message.
+            auto_reload=False,
         )
         self.english = english
         self._labels = self._env.get_template("labels.txt.j2").make_module()

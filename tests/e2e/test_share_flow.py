@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from PIL import Image
 
 from bot.models import CardSize, Platform
 from bot.platforms import PLATFORMS
 from bot.platforms.counting import utf16_units
+from handlers.app import MAX_IN_FLIGHT
 from handlers.keyboards import ButtonAction, ButtonKind
-from tests.e2e.conftest import StartBot, article_variant
+from tests.e2e.conftest import E2E_OPTIONS, StartBot, article_variant
 from tests.e2e.harness import buttons, has_arabic, visible
 from tests.support.botapi import BotAPIServer, Call
 from tests.support.pages import PageServer
@@ -154,6 +157,31 @@ def test_the_same_article_twice_comes_from_the_cache(
     assert len(page_server.requests) == fetched  # nothing fetched again
     assert again.files == {} and isinstance(again.params["photo"], str)  # Telegram's file id
     assert not api.find("sendMessage", since=mark, chat_id=1004)  # the card is the answer
+
+
+@pytest.mark.parametrize("mode", ["polling"])  # one getUpdates answer carries the burst
+def test_in_a_burst_everyone_is_acknowledged_before_any_page_is_fetched(
+    start_bot: StartBot, api: BotAPIServer, page_server: PageServer, article_url: str
+) -> None:
+    # No time limit on yielding, so the order below holds on the slowest machine.
+    start_bot(options=replace(E2E_OPTIONS, burst_yield=60.0))
+    users = range(2001, 2061)
+    mark = api.mark()
+    fetched = len(page_server.request_times)
+    with api.at_once():
+        for user_id in users:
+            api.send_message(api.user(user_id), article_url)
+    for user_id in users:
+        api.wait_for("sendPhoto", since=mark, chat_id=user_id, timeout=60)
+
+    acks = sorted(
+        min(c.at for c in api.find("sendMessage", since=mark, chat_id=user_id))
+        for user_id in users
+    )
+    first_fetch = page_server.request_times[fetched]
+    # The page is fetched only once no ack is left waiting for a connection: at most
+    # MAX_IN_FLIGHT acks can still be on their way when the pipeline starts.
+    assert first_fetch > acks[len(acks) - MAX_IN_FLIGHT - 1]
 
 
 def test_after_a_restart_a_stored_article_is_acknowledged_then_sent_from_the_cache(

@@ -122,3 +122,64 @@ async def test_urgent_requests_overtake_the_queue() -> None:
     gate.release()
     await asyncio.gather(*waiting)
     assert order == ["ack", "action", "photo", "delete"]
+
+
+async def test_settled_waits_until_no_urgent_request_is_queued() -> None:
+    gate = PriorityGate(1)
+    await gate.acquire(Priority.URGENT)  # the one slot is busy
+    queued = [asyncio.ensure_future(gate.acquire(p)) for p in (Priority.URGENT, Priority.URGENT)]
+    normal = asyncio.ensure_future(gate.acquire(Priority.NORMAL))
+    calm = asyncio.ensure_future(gate.settled(Priority.URGENT))
+    await asyncio.sleep(0)
+    assert gate.busy_with(Priority.URGENT) and not calm.done()
+
+    gate.release()  # the first queued ack gets the slot; one is still waiting
+    await asyncio.sleep(0)
+    assert queued[0].done() and not calm.done()
+
+    gate.release()  # the last one gets it: only a NORMAL request waits now
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert calm.done() and not normal.done()
+    assert not gate.busy_with(Priority.URGENT) and gate.busy_with(Priority.NORMAL)
+    gate.release()
+    await normal
+
+
+async def test_settled_returns_at_once_when_nothing_urgent_waits() -> None:
+    gate = PriorityGate(2)
+    await gate.acquire(Priority.URGENT)  # in flight, not waiting
+    await asyncio.wait_for(gate.settled(Priority.URGENT), 0.01)
+
+
+async def test_a_cancelled_waiter_no_longer_counts_as_waiting() -> None:
+    gate = PriorityGate(1)
+    await gate.acquire(Priority.NORMAL)
+    waiter = asyncio.ensure_future(gate.acquire(Priority.URGENT))
+    calm = asyncio.ensure_future(gate.settled(Priority.URGENT))
+    await asyncio.sleep(0)
+    waiter.cancel()
+    await asyncio.gather(waiter, return_exceptions=True)
+    await asyncio.wait_for(calm, 0.1)
+
+
+async def test_the_limiter_waits_for_a_calm_gate_at_most_the_given_time() -> None:
+    limiter = RetryAfterLimiter(max_in_flight=1)
+    await limiter.initialize()
+    hold = asyncio.Event()
+
+    async def slow() -> bool:
+        await hold.wait()
+        return True
+
+    busy = [
+        asyncio.ensure_future(
+            limiter.process_request(slow, (), {}, "sendMessage", {}, Priority.URGENT)
+        )
+        for _ in range(2)  # one in flight, one queued
+    ]
+    await asyncio.sleep(0)
+    await asyncio.wait_for(limiter.settled(Priority.URGENT, at_most=0.05), 5)
+    assert not busy[1].done()  # it gave up waiting: the queued request still waits
+    hold.set()
+    assert await asyncio.gather(*busy) == [True, True]

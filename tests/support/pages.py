@@ -29,6 +29,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         route = self.server.routes.get(self.path.split("?", 1)[0])
         self.server.requests.append(self.path)
+        self.server.request_times.append(time.monotonic())
         self.server.request_headers.append(dict(self.headers.items()))
         if route is None:
             route = Route(body=b"<html><body>not found</body></html>", status=404)
@@ -63,6 +64,7 @@ class PageServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.routes: dict[str, Route] = {}
         self.requests: list[str] = []
+        self.request_times: list[float] = []  # time.monotonic() of each request, in order
         self.request_headers: list[dict[str, str]] = []
         self._thread = threading.Thread(
             target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from tests.support.botapi.protocol import DEFAULT_TOKEN, JSONDict
 from tests.support.botapi.records import Call, Delivery, StoredFile, Webhook, call_matches
@@ -76,6 +77,13 @@ class ServerState:
             self._queued.notify()
             self._cond.notify_all()
         return update
+
+    @contextlib.contextmanager
+    def at_once(self) -> Iterator[None]:
+        """Queue several updates as one burst: no getUpdates answer goes out in between, so
+        the bot receives them together, as after a moment of silence on a busy channel."""
+        with self._cond:
+            yield
 
     # -------------------------------------------------------------------- waiting
 
