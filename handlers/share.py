@@ -123,16 +123,18 @@ async def _share(
         reply_parameters=_reply_to(message) if quote else None,
         rate_limit_args=Priority.URGENT,  # before any card upload of a burst
     )
-    await _after_first_answers(bot, services)
-    action = asyncio.create_task(
-        _keep_chat_action(bot, message.chat_id, services.options.chat_action_every)
-    )
+    action: asyncio.Task[None] | None = None
     try:
+        await _after_first_answers(bot, services)
+        action = asyncio.create_task(
+            _keep_chat_action(bot, message.chat_id, services.options.chat_action_every)
+        )
         saved = await produce()
         action.cancel()
         await send_share(bot, message.chat_id, saved, services, reply_to=reply_to)
     finally:
-        action.cancel()
+        if action is not None:
+            action.cancel()
         await _retire(ack)
 
 
