@@ -19,7 +19,7 @@ from bot.cards.fonts import FontFace
 from bot.cards.footer import place_footer
 from bot.cards.layouts import Anchor, SizeLayout
 from bot.cards.palette import Palette
-from bot.cards.plan import CardText, Plan, Shape, TextItem
+from bot.cards.plan import RECURRING_ROLES, CardText, Plan, Shape, TextItem
 from bot.cards.shaping import Direction, Run, TextEngine
 from bot.cards.themes import KickerPlacement, KickerStyle, Theme
 from bot.cards.wrap import TextBlock, Wrapper, ink_pad
@@ -55,7 +55,7 @@ class Planner:
         align_right: bool = True, on_chip: bool = False, text: str | None = None,
     ) -> TextItem:  # fmt: skip
         line = run.text if text is None else text
-        width = self.wrapper.measure(run, size, line)
+        width = self.wrapper.measure(run, size, line, recurring=role in RECURRING_ROLES)
         ascent, descent = self.engine.extents(run, size)
         left = x - width if align_right else x
         pad = ink_pad(size)
@@ -133,16 +133,18 @@ class Planner:
         pad = round(size * 0.7) if chip else 0
         room = max_width * 0.6 - 2 * pad
         shown = run.text
-        if self.wrapper.measure(run, size, shown) > room:
-            shown = self.wrapper.ellipsize(run, size, [shown], 1, room)[0]
-        width = round(self.wrapper.measure(run, size, shown)) + 2 * pad
+        if self.wrapper.measure(run, size, shown, recurring=True) > room:
+            shown = self.wrapper.ellipsize(run, size, [shown], 1, room, recurring=True)[0]
+        width = round(self.wrapper.measure(run, size, shown, recurring=True)) + 2 * pad
         return Kicker(run, width, round(size * (1.85 if chip else 1.5)), shown)
 
     def _place_kicker(self, plan: Plan, kicker: Kicker, x_right: float, y: int) -> None:
         run, box_w, box_h, shown = kicker
         size = self.layout.kicker_size
         chip = self.theme.kicker_style is KickerStyle.CHIP
-        _, ink_top, _, ink_bottom = self.engine.ink(shown, run.face, size, run.direction)
+        _, ink_top, _, ink_bottom = self.engine.ink(
+            shown, run.face, size, run.direction, recurring=True
+        )
         baseline = y + box_h / 2 - (ink_top + ink_bottom) / 2
         if chip:
             box = (int(x_right - box_w), y, int(x_right), y + box_h)
@@ -181,7 +183,9 @@ class Planner:
         plan.shapes.append(
             Shape("dot", (right - 2 * radius, cy - radius, right, cy + radius), pal.band_text)
         )
-        _, ink_top, _, ink_bottom = self.engine.ink(run.text, run.face, size, run.direction)
+        _, ink_top, _, ink_bottom = self.engine.ink(
+            run.text, run.face, size, run.direction, recurring=True
+        )
         baseline = cy - (ink_top + ink_bottom) / 2
         x = right - 2 * radius - round(size * 0.45)
         plan.texts.append(self.item("band", run, size, pal.band_text, x, baseline, on_chip=True))

@@ -29,7 +29,9 @@ def _gap(size: int) -> tuple[int, int]:
 
 def _width(planner: Planner, segments: list[Segment], size: int) -> float:
     space, dot = _gap(size)
-    widths = sum(planner.wrapper.measure(run, size, run.text) for _, run, _ in segments)
+    widths = sum(
+        planner.wrapper.measure(run, size, run.text, recurring=True) for _, run, _ in segments
+    )
     return widths + (2 * space + 2 * dot) * max(len(segments) - 1, 0)
 
 
@@ -45,7 +47,7 @@ def _lay(
             plan.shapes.append(Shape("dot", box, planner.palette.footer))
             x_right -= 2 * space + 2 * dot
         plan.texts.append(planner.item(role, run, size, color, x_right, baseline))
-        x_right -= planner.wrapper.measure(run, size, run.text)
+        x_right -= planner.wrapper.measure(run, size, run.text, recurring=True)
 
 
 def place_footer(
@@ -95,8 +97,10 @@ def place_footer(
         dates.pop()  # the Hijri date goes first when the row is too narrow
     if site and used() > room:
         role, run, color = site[0]
-        spare = room - (used() - planner.wrapper.measure(run, size, run.text))
-        shown = planner.wrapper.ellipsize(run, size, [run.text], 1, max(spare, size * 3))[0]
+        spare = room - (used() - planner.wrapper.measure(run, size, run.text, recurring=True))
+        shown = planner.wrapper.ellipsize(
+            run, size, [run.text], 1, max(spare, size * 3), recurring=True
+        )[0]
         site[0] = (role, Run(shown, run.face, run.direction, run.marks), color)
     first, second = groups()
     _lay(planner, plan, first, size, start - pad, baseline)

@@ -13,6 +13,10 @@ from bot.cards.shaping import Direction
 from bot.cards.wrap import TextBlock
 from bot.models import CardSize
 
+# Text roles that recur across different articles (the source, the dates, the section, the
+# band): their widths and glyph masks are cached; headline and summary text never is.
+RECURRING_ROLES = frozenset({"kicker", "site_name", "date", "band"})
+
 
 @dataclass(frozen=True, slots=True)
 class CardText:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-from PIL import Image, ImageDraw, ImageFont, features
+from PIL import Image, ImageFont, features
 
 from bot.cards.branding import Branding
 from bot.cards.compose import Planner
@@ -22,18 +22,20 @@ from bot.cards.dates import arabic_indic_digits, gregorian_ar, hijri_ar
 from bot.cards.encode import encode_card
 from bot.cards.fonts import FontFace, FontLibrary, fallback_face
 from bot.cards.layouts import Box
+from bot.cards.memo import CacheReport
 from bot.cards.paint import (
+    Bands,
     ensure_contrast,
     load_logo,
     paint_shapes,
     photo_overlay,
     scaled_logo,
-    shade_column,
+    shade_bands,
     solid_background,
 )
 from bot.cards.palette import Palette, resolve_palette
 from bot.cards.photo import LeadPhoto, PhotoLimits, cover, decode_photo
-from bot.cards.plan import CardText, Composition
+from bot.cards.plan import RECURRING_ROLES, CardText, Composition
 from bot.cards.shaping import TextEngine
 from bot.cards.themes import Theme, load_themes
 from bot.errors import CardError
@@ -87,9 +89,9 @@ class CardRenderer:
         self._palettes: Mapping[str, Palette] = MappingProxyType(
             {name: resolve_palette(t, branding) for name, t in self._themes.items()}
         )
-        self._columns: Mapping[tuple[str, CardSize], Image.Image] = MappingProxyType(
+        self._shades: Mapping[tuple[str, CardSize], Bands] = MappingProxyType(
             {
-                (name, size): shade_column(
+                (name, size): shade_bands(
                     size.dimensions[1], palette.background, palette.background_bottom
                 )
                 for name, palette in self._palettes.items()
@@ -183,6 +185,10 @@ class CardRenderer:
         photo = self._photo(theme, lead_image, [size])
         return self._compose(article, size, theme, photo, summary, True, keep_background)
 
+    def cache_report(self) -> CacheReport:
+        """What this renderer keeps between cards (only text that recurs across articles)."""
+        return self._engine.cache_report()
+
     # -- internals -----------------------------------------------------------------------
 
     def _photo(
@@ -244,14 +250,14 @@ class CardRenderer:
             scrims = ensure_contrast(base, boxes, palette.overlay)
             image = base
         else:
-            image = solid_background(dims, self._columns[theme.name, size])
+            image = solid_background(dims, self._shades[theme.name, size])
         paint_shapes(image, plan, palette.logo_plate)
         background = image.copy() if keep_background else None
-        draw = ImageDraw.Draw(image)
         drawn = [
             self._engine.draw(
-                draw, (t.x, t.baseline), t.text, t.face, t.size, t.color,
+                image, (t.x, t.baseline), t.text, t.face, t.size, t.color,
                 direction=t.direction, anchor=t.anchor, box=details,
+                recurring=t.role in RECURRING_ROLES,
             )
             for t in plan.texts
         ]  # fmt: skip

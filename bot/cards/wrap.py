@@ -121,17 +121,23 @@ class Wrapper:
         self.engine = engine
         self._widths: dict[tuple[str, Run, int], float] = {}
 
-    def measure(self, run: Run, size: int, text: str) -> float:
-        """Width of ``text`` set in ``run``'s face and direction at ``size``."""
+    def measure(self, run: Run, size: int, text: str, *, recurring: bool = False) -> float:
+        """Width of ``text`` set in ``run``'s face and direction at ``size``.
+
+        ``recurring``: text that comes back on other cards (see :meth:`TextEngine.measure`).
+        """
         key = (text, run, size)
         width = self._widths.get(key)
         if width is None:
-            width = self._widths[key] = self.engine.measure(text, run.face, size, run.direction)
+            width = self._widths[key] = self.engine.measure(
+                text, run.face, size, run.direction, recurring=recurring
+            )
         return width
 
     def _words(self, run: Run, size: int) -> tuple[list[str], list[float], float]:
         words = _tokens(run.text)
-        return words, [self.measure(run, size, w) for w in words], self.measure(run, size, " ")
+        widths = [self.measure(run, size, w) for w in words]
+        return words, widths, self.measure(run, size, " ", recurring=True)
 
     def _pieces(self, word: str, run: Run, size: int, limit: float) -> list[str]:
         """``word``, or chunks of it when it is wider than a whole line (long Latin tokens)."""
@@ -189,21 +195,24 @@ class Wrapper:
         return int((max_height - ascent - descent) // (size * pitch)) + 1
 
     def ellipsize(
-        self, run: Run, size: int, lines: list[str], keep: int, max_width: float
-    ) -> list[str]:
+        self, run: Run, size: int, lines: list[str], keep: int, max_width: float, *,
+        recurring: bool = False,
+    ) -> list[str]:  # fmt: skip
         """First ``keep`` lines, the last one ending in «…» (at its logical end)."""
         limit = max_width - 2 * ink_pad(size)
         kept = lines[:keep]
         words = kept[-1].split(" ")
         while words:
             candidate = " ".join(words) + ELLIPSIS
-            if self.measure(run, size, candidate) <= limit:
+            if self.measure(run, size, candidate, recurring=recurring) <= limit:
                 return [*kept[:-1], candidate]
             if len(words) == 1:
                 break
             words.pop()
         graphemes = _GRAPHEME.findall(words[0] if words else "")
-        while graphemes and self.measure(run, size, "".join(graphemes) + ELLIPSIS) > limit:
+        while graphemes and (
+            self.measure(run, size, "".join(graphemes) + ELLIPSIS, recurring=recurring) > limit
+        ):
             graphemes.pop()
         return [*kept[:-1], "".join(graphemes) + ELLIPSIS]
 

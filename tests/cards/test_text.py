@@ -36,7 +36,7 @@ def basic() -> TextEngine:
 
 def _line_image(draw_line) -> Image.Image:  # type: ignore[no-untyped-def]
     image = Image.new("L", (1100, 110), 0)
-    draw_line(ImageDraw.Draw(image))
+    draw_line(image)
     return image
 
 
@@ -102,7 +102,9 @@ def test_fallback_rendering_is_close_to_raqm_and_far_from_unshaped(
 
     naive_font = basic.fonts.font(BOLD, 56)
     unshaped = _line_image(
-        lambda d: d.text((1080, 80), LINE, fill=255, font=naive_font, anchor="rs")
+        lambda im: ImageDraw.Draw(im).text(
+            (1080, 80), LINE, fill=255, font=naive_font, anchor="rs"
+        )
     )
     shaped_raqm, shaped_basic = with_engine(raqm), with_engine(basic)
     close = ink_similarity(shaped_raqm, shaped_basic)
