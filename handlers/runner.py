@@ -31,6 +31,7 @@ from handlers.ratelimit import RateLimiter
 from handlers.redact import redacted_logs
 from handlers.services import DEFAULT_OPTIONS, BotOptions, BotServices
 from handlers.texts import Texts
+from handlers.webhook import WebhookReceiver
 from handlers.workers import ProcessSharer
 
 logger = logging.getLogger(__name__)
@@ -115,6 +116,7 @@ async def running_bot(
     hidden = [token, *([webhook.secret_token] if webhook else [])]
     with redacted_logs(*hidden):
         application = build_application(token, settings.telegram_api_base_url, services)
+        receiver: WebhookReceiver | None = None
         try:
             await application.initialize()
         except TelegramError as error:
@@ -126,11 +128,16 @@ async def running_bot(
                     timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES)
                 )
             else:
-                await application.updater.start_webhook(
+                receiver = WebhookReceiver(
+                    application,
                     listen=webhook.listen,
                     port=webhook.port,
                     url_path=webhook.url_path,
-                    webhook_url=webhook.url,
+                    secret_token=webhook.secret_token,
+                )
+                await receiver.start()  # listening before Telegram is told where to post
+                await application.bot.set_webhook(
+                    webhook.url,
                     secret_token=webhook.secret_token,
                     allowed_updates=list(ALLOWED_UPDATES),
                 )
@@ -143,6 +150,8 @@ async def running_bot(
             )
             yield application
         finally:
+            if receiver is not None:
+                await receiver.stop()
             if application.updater is not None and application.updater.running:
                 await application.updater.stop()
             if application.running:
