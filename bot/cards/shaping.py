@@ -65,15 +65,29 @@ class Direction(StrEnum):
     LTR = "ltr"
 
 
+# Share of right-to-left letters from which a mixed headline is set right to left.
+_RTL_SHARE = 1 / 3
+
+
 def paragraph_direction(text: str) -> Direction:
-    """Direction of the first strong character (HTML ``dir=auto``); RTL when there is none."""
+    """The paragraph direction of a card text block.
+
+    Right to left when at least a third of its letters are Arabic (or Hebrew): an Arabic
+    headline that opens with a name or an acronym («COP28 تنطلق في دبي») is still an Arabic
+    sentence, and set left to right its words would come out in the wrong order. HTML's
+    ``dir=auto`` (first strong character) gets that case wrong. A text with no letters at
+    all is right to left; a Latin text with a stray Arabic word stays left to right.
+    """
+    rtl = ltr = 0
     for char in text:
         kind = unicodedata.bidirectional(char)
         if kind == "L":
-            return Direction.LTR
-        if kind in ("R", "AL"):
-            return Direction.RTL
-    return Direction.RTL
+            ltr += 1
+        elif kind in ("R", "AL"):
+            rtl += 1
+    if rtl == ltr == 0:
+        return Direction.RTL
+    return Direction.RTL if rtl >= _RTL_SHARE * (rtl + ltr) else Direction.LTR
 
 
 def clean_text(text: str) -> str:

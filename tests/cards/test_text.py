@@ -40,10 +40,14 @@ def _line_image(draw_line) -> Image.Image:  # type: ignore[no-untyped-def]
     return image
 
 
-def test_direction_follows_the_first_strong_character() -> None:
+def test_direction_follows_the_language_of_the_text_not_its_first_letter() -> None:
     assert paragraph_direction("2026: افتتاح محطة") is Direction.RTL
-    assert paragraph_direction("COP28 تنطلق في دبي") is Direction.LTR
+    # Arabic sentences that open with a Latin name or acronym read right to left.
+    assert paragraph_direction("COP28 تنطلق في دبي") is Direction.RTL
+    assert paragraph_direction("Google تطلق خدمة ترجمة فورية للهجات المغاربية") is Direction.RTL
+    assert paragraph_direction("Apple تطلق iPhone 18 الجديد") is Direction.RTL
     assert paragraph_direction("Morocco opens a plant") is Direction.LTR
+    assert paragraph_direction("Interview: the mayor of Agadir on water (ماء)") is Direction.LTR
     assert paragraph_direction("123 456") is Direction.RTL
 
 
