@@ -64,6 +64,7 @@ class AiohttpRequest(BaseRequest):
         self._pool_timeout = pool_timeout
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._ready = False
         self._proxies: dict[tuple[str, str], str | None] = {}
 
     @property
@@ -72,7 +73,23 @@ class AiohttpRequest(BaseRequest):
         return self._read_timeout
 
     async def initialize(self) -> None:
-        """Open the session (inside the running event loop, as aiohttp requires)."""
+        """Get ready to send; the session itself opens with the first request.
+
+        Lazily, because PTB initialises both of a bot's clients before its first call and
+        shuts them down only after a *successful* start: a client that never sent anything
+        then holds nothing to leak.
+        """
+        self._ready = True
+
+    async def shutdown(self) -> None:
+        """Close the session and its connections."""
+        self._ready = False
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+    def _open_session(self) -> aiohttp.ClientSession:
+        """The keep-alive session (inside the running event loop, as aiohttp requires)."""
         if self._session is None or self._session.closed:
             # Not trust_env: aiohttp would then read ~/.netrc and look the proxy up in a
             # thread on every request; the proxy is looked up once per origin instead.
@@ -81,11 +98,7 @@ class AiohttpRequest(BaseRequest):
                 cookie_jar=aiohttp.DummyCookieJar(),  # the Bot API sets no cookies
                 skip_auto_headers=("User-Agent",),
             )
-
-    async def shutdown(self) -> None:
-        """Close the session and its connections."""
-        if self._session is not None and not self._session.closed:
-            await self._session.close()
+        return self._session
 
     async def do_request(
         self,
@@ -104,9 +117,9 @@ class AiohttpRequest(BaseRequest):
             NetworkError: the request could not be sent or answered.
             RuntimeError: :meth:`initialize` was not called.
         """
-        session = self._session
-        if session is None or session.closed:
+        if not self._ready:
             raise RuntimeError("This AiohttpRequest is not initialized!")
+        session = self._open_session()
         files = request_data.multipart_data if request_data and request_data.contains_files else {}
         read = _chosen(read_timeout, self._read_timeout)
         connect = _chosen(connect_timeout, self._connect_timeout)

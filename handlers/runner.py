@@ -120,6 +120,9 @@ async def running_bot(
         try:
             await application.initialize()
         except TelegramError as error:
+            # PTB shuts its clients down only after a successful start; close the one that
+            # asked Telegram who we are, so no connection is left behind.
+            await application.bot.request.shutdown()
             raise startup_error(error) from None
         try:
             await set_commands(application, services)

@@ -90,10 +90,10 @@ def file_face(path: Path, weight: int) -> FontFace:
         CardError: the file is missing or is not a font.
     """
     try:
-        font = TTFont(str(path), lazy=True)
+        with TTFont(str(path), lazy=True) as font:  # closes the file: a lazy font keeps it open
+            axes = {axis.axisTag for axis in font["fvar"].axes} if "fvar" in font else set()
     except (OSError, TTLibError) as exc:
         raise CardError(f"cannot read font file {path}: {exc}") from None
-    axes = {axis.axisTag for axis in font["fvar"].axes} if "fvar" in font else set()
     return FontFace(path, weight, "wght" in axes)
 
 
@@ -117,7 +117,8 @@ class FontLibrary:
     @staticmethod
     def _read_cmap(path: Path) -> frozenset[int]:
         try:
-            cmap = TTFont(str(path), lazy=True).getBestCmap()
+            with TTFont(str(path), lazy=True) as font:
+                cmap = font.getBestCmap()
         except (OSError, TTLibError) as exc:
             raise CardError(f"cannot read font file {path}: {exc}") from None
         return frozenset(cmap or ())

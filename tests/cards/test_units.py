@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import random
+import warnings
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFont
 
 from bot.cards.colors import (
     BLACK,
@@ -21,6 +23,7 @@ from bot.cards.colors import (
 )
 from bot.cards.dates import MonthNames, arabic_indic_digits, gregorian_ar, hijri_ar
 from bot.cards.encode import MAX_BYTES, encode_card
+from bot.cards.fonts import NOTO, PLEX, FontLibrary, family_face, file_face
 from bot.models import CardSize
 
 # -- colours ---------------------------------------------------------------------------------
@@ -120,3 +123,13 @@ def test_month_names_come_from_the_settings() -> None:
     assert Branding.from_settings(settings).month_names is MonthNames.MAGHREB
     default = load_settings({}, dotenv=None)
     assert Branding.from_settings(default).month_names is MonthNames.STANDARD
+
+
+def test_reading_font_coverage_closes_the_font_files() -> None:
+    faces = [family_face(PLEX, 700), family_face(NOTO, 400)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        FontLibrary(ImageFont.Layout.BASIC, faces)
+        file_face(faces[1].path, 400)
+        gc.collect()  # a file left to the garbage collector warns here
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import socket
+import warnings
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -119,6 +121,24 @@ async def test_a_slow_answer_times_out_and_a_closed_port_is_a_network_error(
 async def test_requests_need_initialize() -> None:
     with pytest.raises(RuntimeError, match="not initialized"):
         await AiohttpRequest().do_request("http://127.0.0.1:9/x", "GET")
+
+
+async def test_only_a_client_that_sent_something_holds_a_session(page_server: PageServer) -> None:
+    """PTB initialises both clients of a bot but shuts them down only after a successful
+    start: a client that never sent a request must have nothing open to leak."""
+    page = page_server.add("/ok", body=b"{}")
+    idle, used = AiohttpRequest(), AiohttpRequest()
+    await idle.initialize()
+    await used.initialize()
+    await used.do_request(page, "GET")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        del idle
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
+    await used.shutdown()
+    with pytest.raises(RuntimeError, match="not initialized"):
+        await used.do_request(page, "GET")  # shut down means shut down
 
 
 async def test_proxy_settings_of_the_environment_are_honoured(
