@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 from telegram import Update
 from telegram.ext import (
     Application,
@@ -12,6 +14,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
 from handlers.bot_request import AiohttpRequest
 from handlers.callbacks import on_button
@@ -60,6 +63,11 @@ def build_application(token: str, api_root: str, services: BotServices) -> Appli
         .rate_limiter(RetryAfterLimiter(max_in_flight=MAX_IN_FLIGHT))
         .job_queue(None)
         .build()
+    )
+    # handlers/share.py sends «جاري التحضير…» through do_api_request on purpose (see
+    # _placeholder); PTB would otherwise suggest send_message on every acknowledgement.
+    warnings.filterwarnings(
+        "ignore", message=r"Please use 'Bot\.sendMessage'", category=PTBUserWarning
     )
     attach_services(application, services)
     register_handlers(application)

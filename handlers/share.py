@@ -116,12 +116,11 @@ async def _share(
         # Already shared: the card itself is the instant answer, no placeholder needed.
         await send_share(bot, message.chat_id, cached, services, reply_to=reply_to)
         return
-    ack = await bot.send_message(
+    ack = await _placeholder(
+        bot,
         message.chat_id,
         services.texts.html("preparing"),
-        parse_mode=ParseMode.HTML,
-        reply_parameters=_reply_to(message) if quote else None,
-        rate_limit_args=Priority.URGENT,  # before any card upload of a burst
+        reply_to=message.message_id if quote else None,
     )
     action: asyncio.Task[None] | None = None
     try:
@@ -135,7 +134,7 @@ async def _share(
     finally:
         if action is not None:
             action.cancel()
-        await _retire(ack)
+        await _retire(bot, message.chat_id, ack)
 
 
 async def _after_first_answers(bot: Bot, services: BotServices) -> None:
@@ -160,10 +159,26 @@ async def _keep_chat_action(bot: Bot, chat_id: int, every: float) -> None:
         await asyncio.sleep(every)
 
 
-async def _retire(ack: Message) -> None:
+async def _placeholder(bot: Bot, chat_id: int, text: str, *, reply_to: int | None) -> int:
+    """Send «جاري التحضير…»; return its message id (all that is needed to remove it).
+
+    Through ``do_api_request`` rather than ``send_message``: parsing Telegram's answer into
+    a ``Message`` is about a third of the call's CPU, and in a burst every chat's
+    acknowledgement waits for the ones before it. The request on the wire is the same.
+    """
+    fields: dict[str, object] = {"chat_id": chat_id, "text": text, "parse_mode": ParseMode.HTML}
+    if reply_to is not None:
+        fields["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
+    answer = await bot.do_api_request(  # type: ignore[call-arg]
+        "sendMessage", api_kwargs=fields, rate_limit_args=Priority.URGENT
+    )
+    return int(answer["message_id"])
+
+
+async def _retire(bot: Bot, chat_id: int, message_id: int) -> None:
     """Remove «جاري التحضير…» once the answer (or the error) is there."""
     with contextlib.suppress(TelegramError):
-        await ack.delete()
+        await bot.delete_message(chat_id, message_id)
 
 
 async def _reply(update: Update, text: str) -> None:

@@ -261,6 +261,13 @@ def test_in_groups_only_mentions_and_commands_are_answered(
         for c in api.find("sendMessage", since=mark, chat_id=group["id"])
     ]
     assert ignored["message_id"] not in replies
+    # In a group, «جاري التحضير…» too quotes the message it answers.
+    placeholders = [
+        c
+        for c in api.find("sendMessage", since=mark, chat_id=group["id"])
+        if "جاري التحضير" in visible(c)
+    ]
+    assert {c.params["reply_parameters"]["message_id"] for c in placeholders} == answered
 
 
 def test_buttons_keep_working_after_a_restart(
