@@ -21,7 +21,6 @@ import json
 import os
 import resource
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,7 @@ if str(ROOT) not in sys.path:
 
 from tests.support.botapi import DEFAULT_TOKEN, BotAPIServer, Call  # noqa: E402
 from tests.support.pages import PageServer  # noqa: E402
+from tests.support.ports import free_port  # noqa: E402
 
 SAMPLE = ROOT / "examples" / "sample-article.html"
 TARGETS = {"ack_p95_ms": 250.0, "card_p95_s": 3.0, "loop_lag_ms": 100.0, "rss_mb": 300.0}
@@ -106,12 +106,6 @@ def article_page(html: str, number: int) -> bytes:
         .replace("في أكادير", f"في أكادير ({number})")
         .encode("utf-8")
     )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -115,8 +115,6 @@ class PriorityGate:
             await calm
 
     def _wake_watchers(self) -> None:
-        if not self._watchers:
-            return
         still = []
         for priority, calm in self._watchers:
             if calm.done():

@@ -12,7 +12,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import Bot, Message, ReplyParameters, Update
+from telegram import Bot, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
@@ -142,10 +142,6 @@ async def _after_first_answers(bot: Bot, services: BotServices) -> None:
     limiter = getattr(bot, "rate_limiter", None)
     if isinstance(limiter, RetryAfterLimiter):
         await limiter.settled(Priority.URGENT, at_most=services.options.burst_yield)
-
-
-def _reply_to(message: Message) -> ReplyParameters:
-    return ReplyParameters(message.message_id, allow_sending_without_reply=True)
 
 
 async def _keep_chat_action(bot: Bot, chat_id: int, every: float) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import socket
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,14 +20,9 @@ from bot.settings import Secret, Settings
 from handlers.runner import WebhookOptions, serve
 from handlers.services import BotOptions, BotServices
 from tests.support.botapi import BotAPIServer, Call
+from tests.support.ports import free_port
 
 START_TIMEOUT = 60.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def bot_settings(base: Settings, api: BotAPIServer, **changes: Any) -> Settings:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import io
-import socket
 import warnings
 from collections.abc import AsyncIterator, Iterator
 
@@ -17,6 +16,7 @@ from handlers.bot_request import AiohttpRequest
 from handlers.retry import retry_after_seconds
 from tests.support.botapi import DEFAULT_TOKEN, BotAPIServer
 from tests.support.pages import PageServer
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
@@ -41,12 +41,6 @@ async def bot(server: BotAPIServer) -> AsyncIterator[Bot]:
     )
     async with client:
         yield client
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def test_a_message_goes_as_a_form_and_comes_back_as_a_message(
@@ -112,7 +106,7 @@ async def test_a_slow_answer_times_out_and_a_closed_port_is_a_network_error(
         with pytest.raises(TimedOut):
             await request.do_request(slow, "GET")
         with pytest.raises(NetworkError) as refused:
-            await request.do_request(f"http://127.0.0.1:{closed_port()}/bot/getMe", "POST")
+            await request.do_request(f"http://127.0.0.1:{free_port()}/bot/getMe", "POST")
         assert not isinstance(refused.value, TimedOut)
     finally:
         await request.shutdown()
@@ -157,7 +151,7 @@ async def test_proxy_settings_of_the_environment_are_honoured(
     finally:
         await request.shutdown()
 
-    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{closed_port()}")  # would fail
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")  # would fail
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     request = AiohttpRequest()
     await request.initialize()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -13,6 +12,7 @@ from telegram.ext import Application, ApplicationBuilder
 
 from handlers.webhook import SECRET_HEADER, WebhookReceiver
 from tests.support.botapi import DEFAULT_TOKEN
+from tests.support.ports import free_port
 
 SECRET = "s3cret_" + "x" * 20
 UPDATE = {
@@ -25,12 +25,6 @@ UPDATE = {
         "text": "https://example.com/a.html",
     },
 }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
