@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import regex
@@ -245,7 +246,8 @@ class Wrapper:
             count = _greedy_count(widths, ref_space * scale, limit * 0.99)
             if allowed < 1 or count > allowed:
                 continue
-            lines = self._confirm(run, size, words, count, max_width, balance)
+            estimate = None if size == largest else (widths, ref_space * scale)
+            lines = self._confirm(run, size, words, count, max_width, balance, estimate)
             if len(lines) <= allowed:
                 return self._block(run, size, lines, pitch, False)
         allowed = max(1, min(max_lines, self.lines_for_height(run, smallest, pitch, max_height)))
@@ -256,16 +258,45 @@ class Wrapper:
         return self._block(run, smallest, lines, pitch, False)
 
     def _confirm(
-        self, run: Run, size: int, words: list[str], count: int, max_width: float, balance: bool
+        self,
+        run: Run,
+        size: int,
+        words: list[str],
+        count: int,
+        max_width: float,
+        balance: bool,
+        estimate: tuple[list[float], float] | None = None,
     ) -> list[str]:
-        """Exact lines at ``size``: balanced when asked and they fit, else greedy."""
+        """Exact lines at ``size``: balanced when asked and they fit, else greedy.
+
+        ``estimate``: word and space widths scaled from another size. Balancing on them first
+        saves measuring every word again (each measurement is a full shaping call); the lines
+        they give are still measured whole, and only if one is too wide are the words
+        measured at ``size`` and balanced again.
+        """
         if balance and count > 1:
-            _, widths, space = self._words(run, size)
             limit = max_width - 2 * ink_pad(size)
-            inner = _balanced(widths, space, count, limit)
-            if inner:
-                breaks = [0, *inner, len(words)]
-                lines = [" ".join(words[a:b]) for a, b in itertools.pairwise(breaks)]
-                if all(self.measure(run, size, line) <= limit for line in lines):
+            for widths, space in self._word_widths(run, size, estimate):
+                lines = self._balanced_lines(words, widths, space, count, limit)
+                if lines and all(self.measure(run, size, line) <= limit for line in lines):
                     return lines
         return self.wrap(run, size, max_width)
+
+    def _word_widths(
+        self, run: Run, size: int, estimate: tuple[list[float], float] | None
+    ) -> Iterator[tuple[list[float], float]]:
+        """The estimate first when there is one, then the measured widths (lazily)."""
+        if estimate is not None:
+            yield estimate
+        _, widths, space = self._words(run, size)
+        yield widths, space
+
+    @staticmethod
+    def _balanced_lines(
+        words: list[str], widths: list[float], space: float, count: int, limit: float
+    ) -> list[str]:
+        inner = _balanced(widths, space, count, limit)
+        if not inner:
+            return []
+        breaks = [0, *inner, len(words)]
+        return [" ".join(words[a:b]) for a, b in itertools.pairwise(breaks)]

@@ -9,7 +9,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from bot.cards.fonts import NOTO, PLEX, FontLibrary, fallback_face, family_face
 from bot.cards.shaping import Direction, TextEngine, clean_text, paragraph_direction
-from bot.cards.wrap import ELLIPSIS, Wrapper
+from bot.cards.wrap import ELLIPSIS, Wrapper, ink_pad
 from tests.cards.conftest import requires_raqm
 from tests.cards.imagediff import ink_similarity
 
@@ -150,6 +150,58 @@ def test_fit_takes_the_largest_size_and_balances_lines(raqm: TextEngine) -> None
     )
     assert narrow.size < 72 and len(narrow.lines) <= 2
     assert all(wrapper.measure(run, narrow.size, line) <= 700 for line in narrow.lines)
+
+
+class _CountingEngine(TextEngine):
+    """The real engine, counting what it measures; ``growth`` makes smaller sizes relatively
+    wider than their scaled estimate (as a font with large hinted spacing would)."""
+
+    def __init__(self, growth: float = 0.0) -> None:
+        faces = [BOLD, FALLBACK]
+        super().__init__(FontLibrary(ImageFont.Layout.RAQM, faces), raqm=True, faces=faces)
+        self.growth = growth
+        self.measured: list[tuple[str, int]] = []
+
+    def _measure(self, text: str, face, size: int, direction: Direction) -> float:  # type: ignore[no-untyped-def]
+        self.measured.append((text, size))
+        width = super()._measure(text, face, size, direction)
+        return width * (1 + self.growth * (72 - size))
+
+
+HEADLINE = "افتتاح أول محطة لتحلية مياه البحر بالطاقة الشمسية في أكادير"
+
+
+@requires_raqm
+def test_a_smaller_size_is_balanced_from_scaled_widths_then_measured_line_by_line() -> None:
+    engine = _CountingEngine()
+    wrapper = Wrapper(engine)
+    run = engine.prepare(HEADLINE, BOLD, FALLBACK)
+    block = wrapper.fit(
+        run, max_width=700, max_height=400, largest=72, smallest=38, max_lines=2, pitch=1.42
+    )
+    assert block.size < 72 and len(block.lines) == 2
+    at_size = [text for text, size in engine.measured if size == block.size]
+    assert sorted(at_size) == sorted(block.lines)  # whole lines only, no word measured again
+    # The same lines as balancing on widths measured at that size.
+    exact = Wrapper(engine)
+    _, widths, space = exact._words(run, block.size)
+    limit = 700 - 2 * ink_pad(block.size)
+    assert list(block.lines) == exact._balanced_lines(HEADLINE.split(" "), widths, space, 2, limit)
+
+
+@requires_raqm
+def test_a_scaled_estimate_that_overflows_falls_back_to_measured_words() -> None:
+    engine = _CountingEngine(growth=0.01)  # 46 px text is 26 % wider than 72 px scaled down
+    wrapper = Wrapper(engine)
+    run = engine.prepare(HEADLINE, BOLD, FALLBACK)
+    block = wrapper.fit(
+        run, max_width=700, max_height=400, largest=72, smallest=38, max_lines=2, pitch=1.42
+    )
+    limit = 700 - 2 * ink_pad(block.size)
+    assert all(wrapper.measure(run, block.size, line) <= limit for line in block.lines)
+    assert " ".join(block.lines) == run.text
+    # The estimate did not hold at some size, and that size's words were measured.
+    assert any(" " not in text and size < 72 for text, size in engine.measured)
 
 
 @requires_raqm
