@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings, load_settings
+from tests.support.botapi import BotAPIServer
 from tests.support.pages import PageServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +22,16 @@ def page_server() -> Iterator[PageServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def bot_api() -> Iterator[BotAPIServer]:
+    """A local Bot API server (Telegram's HTTP protocol) for one test."""
+    api = BotAPIServer().start()
+    try:
+        yield api
+    finally:
+        api.stop()
 
 
 @pytest.fixture

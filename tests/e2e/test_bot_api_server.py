@@ -6,7 +6,7 @@ import asyncio
 import io
 import json
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -21,18 +21,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecatio
 
 
 @pytest.fixture
-def server() -> Iterator[BotAPIServer]:
-    api = BotAPIServer().start()
-    try:
-        yield api
-    finally:
-        api.stop()
-
-
-@pytest.fixture
-async def bot(server: BotAPIServer) -> AsyncIterator[Bot]:
+async def bot(bot_api: BotAPIServer) -> AsyncIterator[Bot]:
     client = Bot(
-        DEFAULT_TOKEN, base_url=f"{server.root}/bot", base_file_url=f"{server.root}/file/bot"
+        DEFAULT_TOKEN, base_url=f"{bot_api.root}/bot", base_file_url=f"{bot_api.root}/file/bot"
     )
     async with client:
         yield client
@@ -51,15 +42,17 @@ async def test_get_me_has_the_fields_ptb_needs(bot: Bot) -> None:
     assert me.supports_inline_queries is True
 
 
-async def test_a_wrong_token_is_rejected_like_telegram(server: BotAPIServer) -> None:
-    wrong = Bot("123456789:AAE-this-is-not-the-token-of-the-bot-xx", base_url=f"{server.root}/bot")
+async def test_a_wrong_token_is_rejected_like_telegram(bot_api: BotAPIServer) -> None:
+    wrong = Bot(
+        "123456789:AAE-this-is-not-the-token-of-the-bot-xx", base_url=f"{bot_api.root}/bot"
+    )
     with pytest.raises(InvalidToken):
         await wrong.initialize()
 
 
-async def test_html_is_parsed_into_text_and_entities(bot: Bot, server: BotAPIServer) -> None:
-    user = server.user(501)
-    server.private_chat(user)
+async def test_html_is_parsed_into_text_and_entities(bot: Bot, bot_api: BotAPIServer) -> None:
+    user = bot_api.user(501)
+    bot_api.private_chat(user)
     sent = await bot.send_message(
         501, "<b>عاجل</b> &amp; <a href='https://x.ma/a'>هنا</a>", parse_mode="HTML"
     )
@@ -80,8 +73,8 @@ def test_malformed_html_is_a_bad_request(bad: str) -> None:
         parse_html(bad)
 
 
-async def test_lengths_are_checked_in_utf16_units(bot: Bot, server: BotAPIServer) -> None:
-    server.private_chat(server.user(502))
+async def test_lengths_are_checked_in_utf16_units(bot: Bot, bot_api: BotAPIServer) -> None:
+    bot_api.private_chat(bot_api.user(502))
     emoji = "😀" * 2048  # 4096 UTF-16 units: exactly the limit
     await bot.send_message(502, emoji)
     with pytest.raises(BadRequest, match=r"(?i)too long"):
@@ -90,8 +83,8 @@ async def test_lengths_are_checked_in_utf16_units(bot: Bot, server: BotAPIServer
         await bot.send_photo(502, InputFile(png(), filename="c.png"), caption="ب" * 1025)
 
 
-async def test_callback_data_over_64_bytes_is_refused(bot: Bot, server: BotAPIServer) -> None:
-    server.private_chat(server.user(503))
+async def test_callback_data_over_64_bytes_is_refused(bot: Bot, bot_api: BotAPIServer) -> None:
+    bot_api.private_chat(bot_api.user(503))
     ok = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="ع" * 32)]])
     await bot.send_message(503, "نص", reply_markup=ok)
     too_long = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="ع" * 32 + "a")]])
@@ -99,11 +92,11 @@ async def test_callback_data_over_64_bytes_is_refused(bot: Bot, server: BotAPISe
         await bot.send_message(503, "نص", reply_markup=too_long)
 
 
-async def test_uploaded_photo_bytes_are_kept(bot: Bot, server: BotAPIServer) -> None:
-    server.private_chat(server.user(504))
+async def test_uploaded_photo_bytes_are_kept(bot: Bot, bot_api: BotAPIServer) -> None:
+    bot_api.private_chat(bot_api.user(504))
     data = png(1200, 630)
     message = await bot.send_photo(504, InputFile(data, filename="card.png"), caption="بطاقة")
-    call = server.find("sendPhoto")[-1]
+    call = bot_api.find("sendPhoto")[-1]
     assert call.files["photo"].data == data
     assert (message.photo[-1].width, message.photo[-1].height) == (1200, 630)
     again = await bot.send_photo(504, message.photo[-1].file_id)
@@ -112,10 +105,10 @@ async def test_uploaded_photo_bytes_are_kept(bot: Bot, server: BotAPIServer) -> 
         await bot.send_photo(504, "https://akhbar-sahel.ma/card.png")
 
 
-async def test_get_updates_honours_offset_and_timeout(bot: Bot, server: BotAPIServer) -> None:
-    user = server.user(505)
+async def test_get_updates_honours_offset_and_timeout(bot: Bot, bot_api: BotAPIServer) -> None:
+    user = bot_api.user(505)
     assert await bot.get_updates(timeout=0) == ()
-    server.send_message(user, "مرحبا https://akhbar-sahel.ma/a /start")
+    bot_api.send_message(user, "مرحبا https://akhbar-sahel.ma/a /start")
     updates = await bot.get_updates(timeout=1)
     assert len(updates) == 1
     message = updates[0].message
@@ -124,38 +117,38 @@ async def test_get_updates_honours_offset_and_timeout(bot: Bot, server: BotAPISe
     assert await bot.get_updates(offset=updates[0].update_id + 1, timeout=0) == ()
 
 
-async def test_flood_limit_answers_429_with_retry_after(bot: Bot, server: BotAPIServer) -> None:
-    server.private_chat(server.user(506))
-    server.fail_next("sendMessage", retry_after=3)
+async def test_flood_limit_answers_429_with_retry_after(bot: Bot, bot_api: BotAPIServer) -> None:
+    bot_api.private_chat(bot_api.user(506))
+    bot_api.fail_next("sendMessage", retry_after=3)
     with pytest.raises(RetryAfter) as caught:
         await bot.send_message(506, "أول")
     assert "3" in str(caught.value)
     await bot.send_message(506, "ثان")
 
-    server.enable_flood_limits(per_chat=2, per_seconds=60)
+    bot_api.enable_flood_limits(per_chat=2, per_seconds=60)
     await bot.send_message(506, "1")
     await bot.send_message(506, "2")
     with pytest.raises(RetryAfter):
         await bot.send_message(506, "3")
 
 
-async def test_unknown_method_is_404(bot: Bot, server: BotAPIServer) -> None:
+async def test_unknown_method_is_404(bot: Bot, bot_api: BotAPIServer) -> None:
     with pytest.raises(EndPointNotFound):  # PTB's name for the 404 once getMe succeeded
         await bot.do_api_request("sendTeleportation", api_kwargs={"chat_id": 1})
-    assert server.find("sendTeleportation", ok=False)[0].status == 404
+    assert bot_api.find("sendTeleportation", ok=False)[0].status == 404
 
 
 async def test_callback_and_inline_queries_are_answered_once(
-    bot: Bot, server: BotAPIServer
+    bot: Bot, bot_api: BotAPIServer
 ) -> None:
-    user = server.user(507)
-    server.private_chat(user)
+    user = bot_api.user(507)
+    bot_api.private_chat(user)
     sent = await bot.send_message(
         507,
         "نص",
         reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="t:1")]]),
     )
-    query_id = server.press_button(user, sent.to_dict(), "t:1")
+    query_id = bot_api.press_button(user, sent.to_dict(), "t:1")
     updates = await bot.get_updates(timeout=1)
     query = updates[-1].callback_query
     assert query is not None and query.chat_instance and query.data == "t:1"
@@ -164,7 +157,7 @@ async def test_callback_and_inline_queries_are_answered_once(
     with pytest.raises(BadRequest, match=r"(?i)query is too old"):
         await bot.answer_callback_query(query_id)
 
-    inline_id = server.inline_query(user, "https://akhbar-sahel.ma/a")
+    inline_id = bot_api.inline_query(user, "https://akhbar-sahel.ma/a")
     assert await bot.answer_inline_query(inline_id, []) is True
     with pytest.raises(BadRequest):
         await bot.answer_inline_query(inline_id, [])
@@ -228,20 +221,20 @@ class HookServer(ThreadingHTTPServer):
 
 
 async def test_webhook_updates_arrive_over_a_kept_alive_connection(
-    bot: Bot, server: BotAPIServer
+    bot: Bot, bot_api: BotAPIServer
 ) -> None:
     hook = HookServer()
     try:
         await bot.set_webhook(hook.url, max_connections=1, secret_token="hook_secret")
-        user = server.user(801)
+        user = bot_api.user(801)
         for number in range(5):
-            server.send_message(user, f"رسالة {number}")
-        await asyncio.to_thread(server.wait_until_idle)
+            bot_api.send_message(user, f"رسالة {number}")
+        await asyncio.to_thread(bot_api.wait_until_idle)
         await bot.delete_webhook()
     finally:
         hook.close()
     assert [u["message"]["text"] for u in hook.updates] == [f"رسالة {n}" for n in range(5)]
-    assert [d.status for d in server.deliveries] == [200] * 5
+    assert [d.status for d in bot_api.deliveries] == [200] * 5
     assert hook.connections == 1  # as Telegram does: no new connection per update
 
 

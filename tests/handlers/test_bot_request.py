@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import io
 import warnings
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 from PIL import Image
@@ -22,20 +22,11 @@ pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecatio
 
 
 @pytest.fixture
-def server() -> Iterator[BotAPIServer]:
-    api = BotAPIServer().start()
-    try:
-        yield api
-    finally:
-        api.stop()
-
-
-@pytest.fixture
-async def bot(server: BotAPIServer) -> AsyncIterator[Bot]:
+async def bot(bot_api: BotAPIServer) -> AsyncIterator[Bot]:
     client = Bot(
         DEFAULT_TOKEN,
-        base_url=f"{server.root}/bot",
-        base_file_url=f"{server.root}/file/bot",
+        base_url=f"{bot_api.root}/bot",
+        base_file_url=f"{bot_api.root}/file/bot",
         request=AiohttpRequest(connection_pool_size=4),
         get_updates_request=AiohttpRequest(),
     )
@@ -44,10 +35,10 @@ async def bot(server: BotAPIServer) -> AsyncIterator[Bot]:
 
 
 async def test_a_message_goes_as_a_form_and_comes_back_as_a_message(
-    bot: Bot, server: BotAPIServer
+    bot: Bot, bot_api: BotAPIServer
 ) -> None:
-    user = server.user(601)
-    asked = server.send_message(user, "مرحبا")
+    user = bot_api.user(601)
+    asked = bot_api.send_message(user, "مرحبا")
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("نص المنصة", callback_data="t:ab:x")]])
 
     sent = await bot.send_message(
@@ -58,7 +49,7 @@ async def test_a_message_goes_as_a_form_and_comes_back_as_a_message(
         reply_parameters=ReplyParameters(asked["message_id"]),
     )
 
-    call = server.find("sendMessage", chat_id=601)[0]
+    call = bot_api.find("sendMessage", chat_id=601)[0]
     assert call.content_type == "application/x-www-form-urlencoded"
     assert call.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "t:ab:x"
     assert sent.text == "عاجل: افتتاح محطة & تدشين خط جديد"
@@ -67,8 +58,8 @@ async def test_a_message_goes_as_a_form_and_comes_back_as_a_message(
     assert sent.reply_to_message.message_id == asked["message_id"]
 
 
-async def test_a_photo_goes_as_multipart_with_its_bytes(bot: Bot, server: BotAPIServer) -> None:
-    server.private_chat(server.user(602))
+async def test_a_photo_goes_as_multipart_with_its_bytes(bot: Bot, bot_api: BotAPIServer) -> None:
+    bot_api.private_chat(bot_api.user(602))
     buffer = io.BytesIO()
     Image.new("RGB", (64, 32), (20, 90, 60)).save(buffer, "PNG")
     data = buffer.getvalue()
@@ -80,17 +71,17 @@ async def test_a_photo_goes_as_multipart_with_its_bytes(bot: Bot, server: BotAPI
         parse_mode="HTML",
     )
 
-    call = server.find("sendPhoto", chat_id=602)[0]
+    call = bot_api.find("sendPhoto", chat_id=602)[0]
     assert call.content_type == "multipart/form-data"
     assert [upload.data for upload in call.files.values()] == [data]
     assert sent.caption == "بطاقة" and sent.photo[-1].width == 64
 
 
-async def test_server_errors_keep_their_ptb_types(bot: Bot, server: BotAPIServer) -> None:
+async def test_server_errors_keep_their_ptb_types(bot: Bot, bot_api: BotAPIServer) -> None:
     with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         await bot.send_message(999_999, "نص")
-    server.private_chat(server.user(603))
-    server.fail_next("sendChatAction", retry_after=7)
+    bot_api.private_chat(bot_api.user(603))
+    bot_api.fail_next("sendChatAction", retry_after=7)
     with pytest.raises(RetryAfter) as caught:
         await bot.send_chat_action(603, "typing")
     assert retry_after_seconds(caught.value) == 7.0
