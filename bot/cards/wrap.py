@@ -121,6 +121,7 @@ class Wrapper:
     def __init__(self, engine: TextEngine) -> None:
         self.engine = engine
         self._widths: dict[tuple[str, Run, int], float] = {}
+        self._breaking_widths: dict[tuple[Run, int], list[float]] = {}
 
     def measure(self, run: Run, size: int, text: str, *, recurring: bool = False) -> float:
         """Width of ``text`` set in ``run``'s face and direction at ``size``.
@@ -136,8 +137,14 @@ class Wrapper:
         return width
 
     def _words(self, run: Run, size: int) -> tuple[list[str], list[float], float]:
+        """Words, their widths for choosing breaks (see TextEngine.word_widths), the space."""
         words = _tokens(run.text)
-        widths = [self.measure(run, size, w) for w in words]
+        key = (run, size)
+        widths = self._breaking_widths.get(key)
+        if widths is None:
+            widths = self._breaking_widths[key] = self.engine.word_widths(
+                words, run.face, size, run.direction
+            )
         return words, widths, self.measure(run, size, " ", recurring=True)
 
     def _pieces(self, word: str, run: Run, size: int, limit: float) -> list[str]:
