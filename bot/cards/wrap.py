@@ -1,15 +1,15 @@
 """Line breaking and headline auto-fit, in logical order, measured by the drawing engine.
 
-Words are measured once at the largest size and scaled to estimate the smaller ones (advance
-widths scale almost linearly); every size that looks like it fits is then confirmed with the
-real engine, line by line, so an estimate can cost a size step but never an overflow.
+Break points are chosen on word widths (HarfBuzz's with Raqm, see ``TextEngine.word_widths``):
+measured once at the largest size and scaled to estimate the smaller ones (advance widths
+scale almost linearly). Every size that looks like it fits is then confirmed by the engine
+that draws, line by line, so an estimate can cost a size step but never an overflow.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import regex
@@ -253,8 +253,7 @@ class Wrapper:
             count = _greedy_count(widths, ref_space * scale, limit * 0.99)
             if allowed < 1 or count > allowed:
                 continue
-            estimate = None if size == largest else (widths, ref_space * scale)
-            lines = self._confirm(run, size, words, count, max_width, balance, estimate)
+            lines = self._confirm(run, size, words, count, max_width, balance)
             if len(lines) <= allowed:
                 return self._block(run, size, lines, pitch, False)
         allowed = max(1, min(max_lines, self.lines_for_height(run, smallest, pitch, max_height)))
@@ -265,45 +264,16 @@ class Wrapper:
         return self._block(run, smallest, lines, pitch, False)
 
     def _confirm(
-        self,
-        run: Run,
-        size: int,
-        words: list[str],
-        count: int,
-        max_width: float,
-        balance: bool,
-        estimate: tuple[list[float], float] | None = None,
+        self, run: Run, size: int, words: list[str], count: int, max_width: float, balance: bool
     ) -> list[str]:
-        """Exact lines at ``size``: balanced when asked and they fit, else greedy.
-
-        ``estimate``: word and space widths scaled from another size. Balancing on them first
-        saves measuring every word again (each measurement is a full shaping call); the lines
-        they give are still measured whole, and only if one is too wide are the words
-        measured at ``size`` and balanced again.
-        """
+        """Exact lines at ``size``: balanced when asked and they fit, else greedy."""
         if balance and count > 1:
+            _, widths, space = self._words(run, size)
             limit = max_width - 2 * ink_pad(size)
-            for widths, space in self._word_widths(run, size, estimate):
-                lines = self._balanced_lines(words, widths, space, count, limit)
-                if lines and all(self.measure(run, size, line) <= limit for line in lines):
+            inner = _balanced(widths, space, count, limit)
+            if inner:
+                breaks = [0, *inner, len(words)]
+                lines = [" ".join(words[a:b]) for a, b in itertools.pairwise(breaks)]
+                if all(self.measure(run, size, line) <= limit for line in lines):
                     return lines
         return self.wrap(run, size, max_width)
-
-    def _word_widths(
-        self, run: Run, size: int, estimate: tuple[list[float], float] | None
-    ) -> Iterator[tuple[list[float], float]]:
-        """The estimate first when there is one, then the measured widths (lazily)."""
-        if estimate is not None:
-            yield estimate
-        _, widths, space = self._words(run, size)
-        yield widths, space
-
-    @staticmethod
-    def _balanced_lines(
-        words: list[str], widths: list[float], space: float, count: int, limit: float
-    ) -> list[str]:
-        inner = _balanced(widths, space, count, limit)
-        if not inner:
-            return []
-        breaks = [0, *inner, len(words)]
-        return [" ".join(words[a:b]) for a, b in itertools.pairwise(breaks)]
