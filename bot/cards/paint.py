@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from bot.cards.blend import tint
 from bot.cards.colors import (
     MIN_CONTRAST,
     RGB,
@@ -30,17 +31,6 @@ def _column(height: int, width: int, values: Sequence[int], mode: str) -> Image.
     strip = Image.new(mode, (1, height))
     strip.putdata(values)
     return strip.resize((width, height), Image.Resampling.NEAREST)
-
-
-def _tint(image: Image.Image, color: RGB, box: Box, mask: Image.Image) -> None:
-    """Blend ``color`` into ``box`` through ``mask``.
-
-    Pasting a block of the colour gives the same pixels as ``paste(color, box, mask)`` in
-    about 60 % of the time: Pillow's fill-through-mask loop re-checks the image mode for
-    every pixel, its paste loop does not.
-    """
-    left, top, right, bottom = box
-    image.paste(Image.new(image.mode, (right - left, bottom - top), color), box, mask)
 
 
 Bands = tuple[tuple[RGB, int, int], ...]  # (colour, first row, row after the last)
@@ -107,7 +97,7 @@ def photo_overlay(
         else:
             alpha = plateau + (floor - plateau) * (y - text_top) / below
         alphas.append(round(255 * alpha))
-    _tint(image, color, (0, 0, width, height), _column(height, width, alphas, "L"))
+    tint(image, color, (0, 0, width, height), _column(height, width, alphas, "L"))
 
 
 def worst_background(image: Image.Image, box: Box, text: RGB) -> RGB:
@@ -142,7 +132,7 @@ def ensure_contrast(image: Image.Image, boxes: list[tuple[Box, RGB]], overlay: R
                 round(core * min(1.0, (y - y0) / feather)) if y < box[1] else core
                 for y in range(y0, y1)
             ]
-            _tint(image, overlay, (0, y0, width, y1), _column(y1 - y0, width, ramp, "L"))
+            tint(image, overlay, (0, y0, width, y1), _column(y1 - y0, width, ramp, "L"))
             laid += 1
     return laid
 

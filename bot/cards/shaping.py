@@ -25,6 +25,7 @@ import regex
 from bidi import get_display
 from PIL import Image, ImageDraw, ImageFont
 
+from bot.cards.blend import tint
 from bot.cards.fonts import FontFace, FontLibrary
 from bot.cards.memo import CacheReport, Lru
 from bot.cards.wordmeter import WordMeter
@@ -238,9 +239,9 @@ class TextEngine:
         """Draw one line on ``image``; with ``box``, return the box its glyphs cover.
 
         The pixels are those of ``ImageDraw.text`` (same mask, rendered at the same sub-pixel
-        start), composited differently: a block of ``fill`` is pasted through the mask, which
-        Pillow does in about half the time of its fill-through-mask. ``recurring`` text keeps
-        its mask in a bounded cache (see :meth:`measure`).
+        start), composited differently: a block of ``fill`` is pasted through the mask (see
+        :func:`~bot.cards.blend.tint`), in about half the time of Pillow's fill-through-mask.
+        ``recurring`` text keeps its mask in a bounded cache (see :meth:`measure`).
         """
         x, y = xy
         start = (math.modf(x)[0], math.modf(y)[0])  # what ImageDraw.text hands FreeType
@@ -254,8 +255,7 @@ class TextEngine:
         width, height = coverage.size
         if width and height:
             left, top = int(x) + dx, int(y) + dy
-            block = Image.new(image.mode, (width, height), fill)
-            image.paste(block, (left, top, left + width, top + height), _as_image(coverage))
+            tint(image, fill, (left, top, left + width, top + height), _as_image(coverage))
         if not box:
             return None
         font, shown = self.fonts.font(face, size), self.visual(text, face, direction)
