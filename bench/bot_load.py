@@ -34,9 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.support.botapi import DEFAULT_TOKEN, BotAPIServer, Call  # noqa: E402
-from tests.support.pages import PageServer  # noqa: E402
-from tests.support.ports import free_port  # noqa: E402
+from devtools.botapi import DEFAULT_TOKEN, BotAPIServer, Call  # noqa: E402
+from devtools.pages import PageServer  # noqa: E402
+from devtools.ports import free_port  # noqa: E402
 
 SAMPLE = ROOT / "examples" / "sample-article.html"
 TARGETS = {"ack_p95_ms": 250.0, "card_p95_s": 3.0, "loop_lag_ms": 100.0, "rss_mb": 300.0}

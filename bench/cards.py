@@ -34,8 +34,8 @@ from PIL import Image, ImageDraw, features  # noqa: E402
 from bot.cards import CardRenderer  # noqa: E402
 from bot.cards.encode import encode_card  # noqa: E402
 from bot.models import CardSize  # noqa: E402
-from tests.cards.samples import make_logo, make_photo, sample_branding  # noqa: E402
-from tests.cards.variety import VARIANTS, variant_article  # noqa: E402
+from devtools.card_samples import make_logo, make_photo, sample_branding  # noqa: E402
+from devtools.card_variety import VARIANTS, variant_article  # noqa: E402
 
 TARGETS = {("wide", "flat JPEG"): 100.0, ("story", "flat JPEG"): 40.0}
 RSS_TARGET_MB = 150.0

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings, load_settings
-from tests.support.botapi import BotAPIServer
-from tests.support.pages import PageServer
+from devtools.botapi import BotAPIServer
+from devtools.pages import PageServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_HTML = ROOT / "examples" / "sample-article.html"

@@ -13,7 +13,7 @@ from PIL import Image
 
 import main
 from bot.platforms import PLATFORMS
-from tests.support.pages import PageServer, endless
+from devtools.pages import PageServer, endless
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "sample-article.html"

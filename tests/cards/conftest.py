@@ -8,7 +8,7 @@ import pytest
 from PIL import features
 
 from bot.cards import CardRenderer
-from tests.cards.samples import make_logo, make_photo, sample_branding
+from devtools.card_samples import make_logo, make_photo, sample_branding
 
 requires_raqm = pytest.mark.skipif(
     not features.check("raqm"), reason="Pillow has no Raqm here (install libfribidi0)"

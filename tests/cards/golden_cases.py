@@ -11,8 +11,7 @@ from PIL import Image
 
 from bot.cards import CardRenderer
 from bot.models import CardSize
-from tests.cards.samples import (
-    GOLDEN_DIR,
+from devtools.card_samples import (
     SAMPLE_SUMMARY,
     make_logo,
     make_photo,
@@ -20,6 +19,7 @@ from tests.cards.samples import (
     sample_branding,
 )
 
+GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 THEMES = ("solid", "photo", "breaking", "light")
 
 

@@ -13,10 +13,10 @@ from PIL import Image
 
 from bot.cards import CardRenderer
 from bot.models import CardSize
+from devtools.card_samples import SAMPLE_SUMMARY, sample_article
 from tests.cards.conftest import requires_raqm
 from tests.cards.golden_cases import cases, golden_path, golden_renderer, render_case
 from tests.cards.imagediff import difference, to_golden
-from tests.cards.samples import SAMPLE_SUMMARY, sample_article
 
 
 @pytest.fixture(scope="module")

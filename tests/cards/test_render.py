@@ -20,16 +20,16 @@ from bot.cards.photo import cover, decode_photo
 from bot.errors import CardError
 from bot.models import Card, CardSize
 from bot.settings import Settings
-from tests.cards.checks import check
-from tests.cards.conftest import requires_raqm
-from tests.cards.imagediff import difference, ink_similarity, worst_contrast_behind
-from tests.cards.samples import (
+from devtools.card_samples import (
     SAMPLE_SUMMARY,
     THEMES_DIR,
     make_photo,
     sample_article,
     sample_branding,
 )
+from tests.cards.checks import check
+from tests.cards.conftest import requires_raqm
+from tests.cards.imagediff import difference, ink_similarity, worst_contrast_behind
 
 
 def _decoded(card: Card) -> Image.Image:

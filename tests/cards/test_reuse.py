@@ -22,9 +22,9 @@ from bot.cards.memo import Lru
 from bot.cards.paint import shade_bands, solid_background
 from bot.cards.shaping import Direction, TextEngine, clean_text
 from bot.models import CardSize
+from devtools.card_samples import sample_branding
+from devtools.card_variety import DAYS, SITE_NAMES, VARIANTS, variant_article
 from tests.cards.conftest import requires_raqm
-from tests.cards.samples import sample_branding
-from tests.cards.variety import DAYS, SITE_NAMES, VARIANTS, variant_article
 
 BOLD = family_face(PLEX, 700)
 LINES = (

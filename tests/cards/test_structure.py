@@ -9,8 +9,8 @@ import pytest
 
 from bot.cards import CardRenderer
 from bot.models import CardSize
+from devtools.card_samples import SAMPLE_SUMMARY, sample_article
 from tests.cards.checks import check
-from tests.cards.samples import SAMPLE_SUMMARY, sample_article
 
 HEADLINES = {
     "sample": "افتتاح أول محطة لتحلية مياه البحر بالطاقة الشمسية في أكادير",

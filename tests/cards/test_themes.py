@@ -13,7 +13,7 @@ from bot.cards.layouts import DEFAULT_LAYOUTS, Anchor
 from bot.cards.themes import load_themes, parse_theme
 from bot.errors import CardError
 from bot.models import CardSize
-from tests.cards.samples import THEMES_DIR, sample_article, sample_branding
+from devtools.card_samples import THEMES_DIR, sample_article, sample_branding
 
 
 def _write(directory: Path, name: str, body: str) -> Path:

@@ -9,8 +9,8 @@ from bot.cards.fonts import PLEX, FontFace, FontLibrary, fallback_face, family_f
 from bot.cards.shaping import Direction, TextEngine, paragraph_direction
 from bot.cards.wordmeter import WordMeter
 from bot.cards.wrap import Wrapper
+from devtools.card_variety import VARIANTS
 from tests.cards.conftest import requires_raqm
-from tests.cards.variety import VARIANTS
 
 FACES = (family_face(PLEX, 700), family_face(PLEX, 400), fallback_face(700))
 

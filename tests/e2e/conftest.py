@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from bot.settings import Settings
+from devtools.botapi import BotAPIServer
+from devtools.pages import PageServer
 from handlers.services import BotOptions
 from tests.e2e.harness import RunningBot, bot_settings
-from tests.support.botapi import BotAPIServer
-from tests.support.pages import PageServer
 
 # Short enough that a slow test page shows the placeholder, long enough for a normal one.
 E2E_OPTIONS = BotOptions(inline_budget=1.0)

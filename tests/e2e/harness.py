@@ -2,7 +2,7 @@
 
 The bot runs exactly as ``python main.py run`` runs it (:func:`handlers.runner.serve`: the
 real pipeline, the real SQLite cache, unmodified python-telegram-bot); the test thread plays
-the users through :class:`~tests.support.botapi.BotAPIServer` and waits for what the bot
+the users through :class:`~devtools.botapi.BotAPIServer` and waits for what the bot
 sends.
 """
 
@@ -17,10 +17,10 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.settings import Secret, Settings
+from devtools.botapi import BotAPIServer, Call
+from devtools.ports import free_port
 from handlers.runner import WebhookOptions, serve
 from handlers.services import BotOptions, BotServices
-from tests.support.botapi import BotAPIServer, Call
-from tests.support.ports import free_port
 
 START_TIMEOUT = 60.0
 

@@ -14,8 +14,8 @@ from PIL import Image
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, EndPointNotFound, InvalidToken, RetryAfter
 
-from tests.support.botapi import DEFAULT_TOKEN, BotAPIServer, detect_entities, parse_html
-from tests.support.botapi.poster import WebhookPoster
+from devtools.botapi import DEFAULT_TOKEN, BotAPIServer, detect_entities, parse_html
+from devtools.botapi.poster import WebhookPoster
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import BlockedAddressError, NotAnArticleError, UnsupportedContentError
+from devtools.botapi import BotAPIServer, Call
+from devtools.pages import PageServer
 from tests.e2e.conftest import StartBot
 from tests.e2e.harness import visible
-from tests.support.botapi import BotAPIServer, Call
-from tests.support.pages import PageServer
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 

@@ -7,10 +7,10 @@ import time
 from bot.models import Platform
 from bot.platforms import PLATFORMS
 from bot.platforms.counting import utf16_units
+from devtools.botapi import BotAPIServer, parse_html
+from devtools.pages import PageServer
 from tests.e2e.conftest import StartBot, article_variant
 from tests.e2e.harness import has_arabic
-from tests.support.botapi import BotAPIServer, parse_html
-from tests.support.pages import PageServer
 
 
 def ask_inline(api: BotAPIServer, user_id: int, query: str) -> dict:  # type: ignore[type-arg]

@@ -13,12 +13,12 @@ from PIL import Image
 from bot.models import CardSize, Platform
 from bot.platforms import PLATFORMS
 from bot.platforms.counting import utf16_units
+from devtools.botapi import BotAPIServer, Call
+from devtools.pages import PageServer
 from handlers.app import MAX_IN_FLIGHT
 from handlers.keyboards import ButtonAction, ButtonKind
 from tests.e2e.conftest import E2E_OPTIONS, StartBot, article_variant
 from tests.e2e.harness import buttons, has_arabic, visible
-from tests.support.botapi import BotAPIServer, Call
-from tests.support.pages import PageServer
 
 CANONICAL = "https://akhbar-sahel.ma/economie/2026/03/desalination-agadir.html"
 # Share pages of the footer: host+path → (platform, parameter holding the text, parameter

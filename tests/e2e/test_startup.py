@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Secret, Settings
+from devtools.botapi import DEFAULT_TOKEN, BotAPIServer
+from devtools.ports import free_port
 from handlers.errors import BotAPIUnreachableError, MissingTokenError, RejectedTokenError
 from tests.e2e.conftest import StartBot
 from tests.e2e.harness import RunningBot, bot_settings, has_arabic, visible
-from tests.support.botapi import DEFAULT_TOKEN, BotAPIServer
-from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN_BOT = (

@@ -7,11 +7,11 @@ import io
 from PIL import Image
 
 from bot.models import CardSize
+from devtools.botapi import BotAPIServer
+from devtools.pages import PageServer
 from handlers.keyboards import ButtonAction, ButtonKind
 from tests.e2e.conftest import StartBot
 from tests.e2e.harness import buttons, visible
-from tests.support.botapi import BotAPIServer
-from tests.support.pages import PageServer
 
 
 def test_card_other_size_and_error_through_worker_processes(

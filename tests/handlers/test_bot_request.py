@@ -12,11 +12,11 @@ from PIL import Image
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, ReplyParameters
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
+from devtools.botapi import DEFAULT_TOKEN, BotAPIServer
+from devtools.pages import PageServer
+from devtools.ports import free_port
 from handlers.bot_request import AiohttpRequest
 from handlers.retry import retry_after_seconds
-from tests.support.botapi import DEFAULT_TOKEN, BotAPIServer
-from tests.support.pages import PageServer
-from tests.support.ports import free_port
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 

@@ -13,8 +13,8 @@ from bot.models import CardSize
 from bot.pipeline import build_share_service
 from bot.settings import Settings
 from db import ShareRepository, open_database
+from devtools.pages import PageServer
 from handlers.desk import ShareDesk, text_key
-from tests.support.pages import PageServer
 
 PASTED = (
     "أعلنت جمعية حماية المستهلك في مدينة فاس عن حملة توعوية جديدة تستهدف الأسواق الشعبية، "

@@ -6,8 +6,8 @@ import datetime as dt
 
 from telegram import Chat, Message, MessageEntity, User
 
+from devtools.botapi import detect_entities
 from handlers.links import first_url, links_in_message, mentions_bot, with_scheme
-from tests.support.botapi import detect_entities
 
 
 def message(text: str, *, caption: bool = False, extra: list[MessageEntity] = ()) -> Message:  # type: ignore[assignment]

@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 from bot.models import Article, Draft, Platform, ShareResult
 from bot.platforms.counting import telegram_html_length, utf16_units
 from db.shares import SavedShare
+from devtools.botapi import parse_html
 from handlers.replies import caption_and_follow_up, draft_messages, split_text
 from handlers.services import BotServices
 from handlers.texts import Texts
-from tests.support.botapi import parse_html
 
 
 def services() -> BotServices:

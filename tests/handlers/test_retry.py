@@ -10,8 +10,8 @@ import pytest
 from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ExtBot
 
+from devtools.botapi import DEFAULT_TOKEN, BotAPIServer
 from handlers.retry import Priority, PriorityGate, RetryAfterLimiter
-from tests.support.botapi import DEFAULT_TOKEN, BotAPIServer
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from devtools.botapi import parse_html
 from handlers.texts import Texts
-from tests.support.botapi import parse_html
 
 
 def test_user_controlled_values_are_escaped() -> None:

@@ -10,9 +10,9 @@ import pytest
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder
 
+from devtools.botapi import DEFAULT_TOKEN
+from devtools.ports import free_port
 from handlers.webhook import SECRET_HEADER, WebhookReceiver
-from tests.support.botapi import DEFAULT_TOKEN
-from tests.support.ports import free_port
 
 SECRET = "s3cret_" + "x" * 20
 UPDATE = {

@@ -7,8 +7,8 @@ import pytest
 from bot.errors import BlockedAddressError, HTTPStatusError, NashirError, NotAnArticleError
 from bot.models import CardSize, Platform
 from bot.settings import Settings
+from devtools.pages import PageServer
 from handlers.workers import ProcessSharer, _Failure
-from tests.support.pages import PageServer
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from bot.errors import (
 )
 from bot.ingest.fetch import FetchConfig, Fetcher
 from bot.settings import Settings
-from tests.support.pages import PageServer, endless
+from devtools.pages import PageServer, endless
 
 ARABIC_PAGE = (
     "<html><head>{meta}<title>أمطار غزيرة في الشمال</title></head><body>"

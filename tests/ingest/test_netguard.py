@@ -9,7 +9,7 @@ import pytest
 from bot.errors import BlockedAddressError, InvalidURLError, UnreachableError
 from bot.ingest.fetch import FetchConfig, Fetcher
 from bot.ingest.netguard import NetGuard, is_blocked_address
-from tests.support.pages import PageServer
+from devtools.pages import PageServer
 
 PAGE = "<html><body><p>صفحة تجريبية</p></body></html>".encode()
 LOOPBACK_ONLY = (ipaddress.ip_network("127.0.0.1/32"),)

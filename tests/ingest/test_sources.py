@@ -16,7 +16,7 @@ from bot.ingest.sources import (
     looks_like_url,
 )
 from bot.models import Article
-from tests.support.pages import PageServer
+from devtools.pages import PageServer
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LOCAL = FetchConfig(allow_private_hosts=True)

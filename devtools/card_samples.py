@@ -15,8 +15,7 @@ from PIL import Image, ImageDraw
 from bot.cards import Branding
 from bot.models import Article
 
-ROOT = Path(__file__).resolve().parents[2]
-GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
+ROOT = Path(__file__).resolve().parents[1]
 THEMES_DIR = ROOT / "templates" / "cards"
 
 SAMPLE_TITLE = "افتتاح أول محطة لتحلية مياه البحر بالطاقة الشمسية في أكادير"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import secrets
 import time
 
-from tests.support.botapi.chats import Chats
-from tests.support.botapi.objects import photo_sizes, tiny_png
-from tests.support.botapi.parse_mode import detect_entities
-from tests.support.botapi.protocol import JSONDict
+from devtools.botapi.chats import Chats
+from devtools.botapi.objects import photo_sizes, tiny_png
+from devtools.botapi.parse_mode import detect_entities
+from devtools.botapi.protocol import JSONDict
 
 
 class Users(Chats):

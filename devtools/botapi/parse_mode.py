@@ -6,7 +6,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from tests.support.botapi.protocol import JSONDict, bad_request, utf16_len
+from devtools.botapi.protocol import JSONDict, bad_request, utf16_len
 
 # --------------------------------------------------------------------------- HTML parse mode
 

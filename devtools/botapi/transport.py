@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.support.botapi.protocol import (
+from devtools.botapi.protocol import (
     FILE_PATH,
     JSON_FIELDS,
     METHOD_PATH,
@@ -20,10 +20,10 @@ from tests.support.botapi.protocol import (
     bad_request,
     error_body,
 )
-from tests.support.botapi.records import UploadedFile
+from devtools.botapi.records import UploadedFile
 
 if TYPE_CHECKING:
-    from tests.support.botapi.server import BotAPIServer
+    from devtools.botapi.server import BotAPIServer
 
 
 def parse_body(content_type: str, body: bytes) -> tuple[JSONDict, dict[str, UploadedFile]]:

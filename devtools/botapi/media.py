@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.botapi.chats import Chats
-from tests.support.botapi.objects import photo_sizes, upload_for
-from tests.support.botapi.protocol import JSONDict, bad_request
-from tests.support.botapi.records import StoredFile, UploadedFile
+from devtools.botapi.chats import Chats
+from devtools.botapi.objects import photo_sizes, upload_for
+from devtools.botapi.protocol import JSONDict, bad_request
+from devtools.botapi.records import StoredFile, UploadedFile
 
 
 class MediaMethods(Chats):

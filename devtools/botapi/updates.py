@@ -9,8 +9,8 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
 
-from tests.support.botapi.poster import WebhookPoster
-from tests.support.botapi.protocol import (
+from devtools.botapi.poster import WebhookPoster
+from devtools.botapi.protocol import (
     APIError,
     JSONDict,
     bad_request,
@@ -19,8 +19,8 @@ from tests.support.botapi.protocol import (
     int_param,
     update_allowed,
 )
-from tests.support.botapi.records import Delivery, UploadedFile, Webhook
-from tests.support.botapi.state import ServerState
+from devtools.botapi.records import Delivery, UploadedFile, Webhook
+from devtools.botapi.state import ServerState
 
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 

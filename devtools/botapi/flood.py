@@ -6,8 +6,8 @@ import math
 import time
 from collections import deque
 
-from tests.support.botapi.protocol import JSONDict, too_many
-from tests.support.botapi.state import ServerState
+from devtools.botapi.protocol import JSONDict, too_many
+from devtools.botapi.state import ServerState
 
 _SENDING_METHODS = frozenset(
     {"sendmessage", "sendphoto", "senddocument", "sendmediagroup", "copymessage"}

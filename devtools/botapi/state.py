@@ -9,14 +9,14 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 
-from tests.support.botapi.protocol import DEFAULT_TOKEN, JSONDict
-from tests.support.botapi.records import Call, Delivery, StoredFile, Webhook, call_matches
+from devtools.botapi.protocol import DEFAULT_TOKEN, JSONDict
+from devtools.botapi.records import Call, Delivery, StoredFile, Webhook, call_matches
 
 
 class ServerState:
     """Everything the server knows, guarded by one condition variable.
 
-    The method groups of :class:`~tests.support.botapi.server.BotAPIServer` are mixins over
+    The method groups of :class:`~devtools.botapi.server.BotAPIServer` are mixins over
     this state; every read or write of shared state holds ``_cond``, and every change a
     waiter may care about notifies it. Webhook delivery threads wait on ``_queued`` (same
     lock): a new update wakes one of them, not all forty.

@@ -9,11 +9,11 @@ import time
 
 from PIL import Image, UnidentifiedImageError
 
-from tests.support.botapi.objects import check_markup
-from tests.support.botapi.parse_mode import formatted
-from tests.support.botapi.protocol import MAX_CAPTION, JSONDict, bad_request, int_param
-from tests.support.botapi.records import StoredFile
-from tests.support.botapi.state import ServerState
+from devtools.botapi.objects import check_markup
+from devtools.botapi.parse_mode import formatted
+from devtools.botapi.protocol import MAX_CAPTION, JSONDict, bad_request, int_param
+from devtools.botapi.records import StoredFile
+from devtools.botapi.state import ServerState
 
 
 class Chats(ServerState):

@@ -9,17 +9,17 @@ import time
 from http.server import ThreadingHTTPServer
 from typing import Any
 
-from tests.support.botapi.account import AccountMethods
-from tests.support.botapi.flood import FloodLimits
-from tests.support.botapi.interactive import InteractiveMethods
-from tests.support.botapi.media import MediaMethods
-from tests.support.botapi.messages import MessageMethods
-from tests.support.botapi.protocol import DEFAULT_TOKEN, APIError, JSONDict
-from tests.support.botapi.records import Call, UploadedFile
-from tests.support.botapi.state import ServerState
-from tests.support.botapi.transport import RequestHandler
-from tests.support.botapi.updates import UpdateDelivery
-from tests.support.botapi.users import Users
+from devtools.botapi.account import AccountMethods
+from devtools.botapi.flood import FloodLimits
+from devtools.botapi.interactive import InteractiveMethods
+from devtools.botapi.media import MediaMethods
+from devtools.botapi.messages import MessageMethods
+from devtools.botapi.protocol import DEFAULT_TOKEN, APIError, JSONDict
+from devtools.botapi.records import Call, UploadedFile
+from devtools.botapi.state import ServerState
+from devtools.botapi.transport import RequestHandler
+from devtools.botapi.updates import UpdateDelivery
+from devtools.botapi.users import Users
 
 logger = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 from PIL import Image
 
-from tests.support.botapi.protocol import JSONDict, bad_request
-from tests.support.botapi.records import StoredFile, UploadedFile
+from devtools.botapi.protocol import JSONDict, bad_request
+from devtools.botapi.records import StoredFile, UploadedFile
 
 _BUTTON_KINDS = frozenset(
     {

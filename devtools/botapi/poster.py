@@ -6,7 +6,7 @@ import http.client
 import json
 from urllib.parse import urlsplit
 
-from tests.support.botapi.protocol import JSONDict
+from devtools.botapi.protocol import JSONDict
 
 TIMEOUT = 10.0
 

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot.models import Article
-from tests.cards.samples import sample_article
+from devtools.card_samples import sample_article
 
 
 @dataclass(frozen=True, slots=True)

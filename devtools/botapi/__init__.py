@@ -33,9 +33,9 @@ delivery), :mod:`.flood` (429s), :mod:`.parse_mode` (HTML and entities),
 :mod:`.protocol` and :mod:`.records` (wire conventions, recorded calls).
 """
 
-from tests.support.botapi.objects import inline_buttons
-from tests.support.botapi.parse_mode import detect_entities, parse_html
-from tests.support.botapi.protocol import (
+from devtools.botapi.objects import inline_buttons
+from devtools.botapi.parse_mode import detect_entities, parse_html
+from devtools.botapi.protocol import (
     DEFAULT_TOKEN,
     MAX_CALLBACK_ANSWER,
     MAX_CAPTION,
@@ -45,9 +45,9 @@ from tests.support.botapi.protocol import (
     bad_request,
     utf16_len,
 )
-from tests.support.botapi.records import Call, Delivery, StoredFile, UploadedFile
-from tests.support.botapi.server import BotAPIServer
-from tests.support.botapi.transport import parse_body
+from devtools.botapi.records import Call, Delivery, StoredFile, UploadedFile
+from devtools.botapi.server import BotAPIServer
+from devtools.botapi.transport import parse_body
 
 __all__ = [
     "DEFAULT_TOKEN",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-from tests.support.botapi.protocol import JSONDict, bad_request
-from tests.support.botapi.records import UploadedFile
-from tests.support.botapi.state import ServerState
+from devtools.botapi.protocol import JSONDict, bad_request
+from devtools.botapi.records import UploadedFile
+from devtools.botapi.state import ServerState
 
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from tests.support.botapi.chats import Chats
-from tests.support.botapi.objects import check_markup
-from tests.support.botapi.parse_mode import formatted
-from tests.support.botapi.protocol import (
+from devtools.botapi.chats import Chats
+from devtools.botapi.objects import check_markup
+from devtools.botapi.parse_mode import formatted
+from devtools.botapi.protocol import (
     MAX_CAPTION,
     MAX_TEXT,
     JSONDict,
     bad_request,
     int_param,
 )
-from tests.support.botapi.records import UploadedFile
+from devtools.botapi.records import UploadedFile
 
 _CHAT_ACTIONS = frozenset(
     {

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import time
 
-from tests.support.botapi.objects import check_markup
-from tests.support.botapi.parse_mode import formatted
-from tests.support.botapi.protocol import (
+from devtools.botapi.objects import check_markup
+from devtools.botapi.parse_mode import formatted
+from devtools.botapi.protocol import (
     MAX_CALLBACK_ANSWER,
     MAX_CAPTION,
     MAX_TEXT,
     JSONDict,
     bad_request,
 )
-from tests.support.botapi.records import UploadedFile
-from tests.support.botapi.state import ServerState
+from devtools.botapi.records import UploadedFile
+from devtools.botapi.state import ServerState
 
 
 class InteractiveMethods(ServerState):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.support.botapi.protocol import JSONDict
+from devtools.botapi.protocol import JSONDict
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,1 +1,0 @@
-"""Real local peers for the test suite (pages, feeds, Bot API, X API)."""
