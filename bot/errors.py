@@ -100,6 +100,11 @@ class TooLargeError(FetchError):
     message_en = "The page is larger than the allowed size."
 
 
+class UnsupportedEncodingError(FetchError):
+    message_ar = "الموقع أرسل الصفحة بضغط غير مدعوم أو تالف."
+    message_en = "The site sent the page with an unsupported or corrupt compression."
+
+
 class UnsupportedContentError(FetchError):
     message_ar = "الرابط لا يشير إلى صفحة ويب (قد يكون ملف PDF أو صورة)."
     message_en = "The link is not a web page (it may be a PDF or an image)."

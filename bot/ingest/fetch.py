@@ -2,8 +2,10 @@
 
 Everything a hostile or broken site can do is bounded: the body is streamed and abandoned
 as soon as it passes the byte cap (a declared Content-Length over the cap is refused before
-reading), each redirect hop is validated again by the SSRF guard, connect/read timeouts and an
-overall deadline apply, and only HTML (or, for images, raster image types) is accepted.
+reading); the decoded size is capped while decoding, so a compression bomb costs no memory
+(:mod:`bot.ingest.decoding`); each redirect hop is validated again by the SSRF guard;
+connect/read timeouts and an overall deadline apply; and only HTML (or, for images, raster
+image types) is accepted.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from types import TracebackType
 import httpx
 
 from bot.errors import (
-    FetchError,
     FetchTimeoutError,
     HTTPStatusError,
     InvalidURLError,
@@ -27,6 +28,7 @@ from bot.errors import (
     UnsupportedContentError,
 )
 from bot.ingest.charset import charset_from_content_type, decode_html
+from bot.ingest.decoding import ACCEPT_ENCODING, CappedDecoder
 from bot.ingest.netguard import GuardedTransport, NetGuard
 from bot.ingest.urls import coerce_url
 from bot.settings import Settings
@@ -173,6 +175,9 @@ class Fetcher:
             headers={
                 "User-Agent": self._config.user_agent,
                 "Accept-Language": "ar,en;q=0.8,fr;q=0.6",
+                # Only what bot.ingest.decoding undoes with a cap (httpx would add br or
+                # zstd whenever their packages happen to be installed).
+                "Accept-Encoding": ACCEPT_ENCODING,
             },
         )
 
@@ -254,8 +259,6 @@ class Fetcher:
             raise FetchTimeoutError(str(current)) from exc
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
             raise InvalidURLError(str(exc)) from exc
-        except httpx.DecodingError as exc:
-            raise FetchError(f"undecodable content encoding: {exc}") from exc
         except httpx.TransportError as exc:  # connect/read errors, protocol violations
             raise UnreachableError(f"{current.host}: {type(exc).__name__}") from exc
 
@@ -293,14 +296,24 @@ class Fetcher:
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
-    """Read the body, giving up the moment it exceeds ``max_bytes``."""
+    """Read and decode the body, giving up the moment either side exceeds ``max_bytes``.
+
+    The raw bytes are decoded here, step by bounded step (see :mod:`bot.ingest.decoding`),
+    not by httpx, which would inflate a compression bomb whole before we could count it.
+    Raising inside the ``stream`` block closes the connection: nothing more is read.
+    """
     declared = response.headers.get("content-length", "")
     if declared.strip().isdigit() and int(declared) > max_bytes:
         raise TooLargeError(f"Content-Length {declared} > {max_bytes}")
+    decoder = CappedDecoder(response.headers.get("content-encoding"), max_bytes)
     buffer = bytearray()
-    async for chunk in response.aiter_bytes():
-        buffer += chunk
-        if len(buffer) > max_bytes:
-            # Leaving the `stream` block closes the connection: nothing more is read.
+    received = 0
+    async for chunk in response.aiter_raw():
+        received += len(chunk)
+        if received > max_bytes:
             raise TooLargeError(f"more than {max_bytes} bytes")
+        for piece in decoder.feed(chunk):
+            buffer += piece
+    for piece in decoder.flush():
+        buffer += piece
     return bytes(buffer)
