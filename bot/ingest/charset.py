@@ -5,7 +5,9 @@ of evidence follows the WHATWG encoding sniffing algorithm that browsers use: a 
 mark (the bytes themselves, so it outranks any label), then the HTTP header's charset, then a
 ``<meta charset>`` / ``http-equiv`` declaration in the first bytes, then statistical detection.
 A declared charset that cannot decode the bytes is skipped rather than trusted: a page whose
-server says UTF-8 but whose bytes are windows-1256 is a common misconfiguration.
+server says UTF-8 but whose bytes are windows-1256 is a common misconfiguration. The reverse
+happens too — a legacy label on a page that is really UTF-8 — and is caught the same way:
+bytes that decode as multi-byte UTF-8 are UTF-8, whatever the label says.
 """
 
 from __future__ import annotations
@@ -128,8 +130,18 @@ def decode_html(body: bytes, header_charset: str | None = None) -> tuple[str, st
         text = _try_decode(body, bom)
         if text is not None:
             return text, bom
+    utf8: str | None = None
     for label in (header_charset, declared_meta_charset(body)):
         codec = codec_name(label)
+        if codec not in (None, "utf-8") and not body.isascii():
+            # A legacy label on bytes that are valid UTF-8 with multi-byte sequences: the
+            # label is stale (a site moved to UTF-8 and kept its old <meta>). Decoding as
+            # labelled would give mojibake («ط®ط¨ط±»); valid UTF-8 by chance is vanishingly
+            # rare in real windows-1256 or ISO-8859-6 text.
+            utf8 = utf8 if utf8 is not None else _try_decode(body, "utf-8")
+            if utf8 is not None:
+                logger.debug("charset %s declared, but the page is UTF-8; using UTF-8", label)
+                return utf8, "utf-8"
         text = _try_decode(body, codec)
         if text is not None:
             return text, codec  # type: ignore[return-value]
