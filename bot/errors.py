@@ -52,6 +52,23 @@ class FileEncodingError(InputError):
     message_en = "The file could not be read: it is not UTF-8."
 
 
+class SourceUnreadableError(InputError):
+    message_ar = "تعذرت قراءة الملف المطلوب (مجلد أو ملف محمي)."
+    message_en = "The source file could not be read (a folder, or no permission)."
+
+
+class OutputError(NashirError):
+    """The results could not be written where the user asked."""
+
+    message_ar = "تعذرت كتابة النتائج في مجلد الإخراج."
+    message_en = "The results could not be written to the output folder."
+
+
+class StorageError(NashirError):
+    message_ar = "تعذر فتح قاعدة البيانات: تحقق من DATABASE_PATH ومن صلاحيات المجلد."
+    message_en = "The database could not be opened (check DATABASE_PATH and its folder)."
+
+
 class FetchError(NashirError):
     """Anything that went wrong while downloading a page."""
 
@@ -113,6 +130,22 @@ class UnsupportedContentError(FetchError):
 class NotAnArticleError(InputError):
     message_ar = "لم نجد مقالاً في هذه الصفحة."
     message_en = "No article was found on this page."
+
+
+class NotProseError(NotAnArticleError):
+    message_ar = (
+        "هذا النص لا يبدو مقالاً صحفياً: يشبه ملف إعدادات أو شيفرة أو قائمة. "
+        "أرسل رابط المقال أو نصه."
+    )
+    message_en = (
+        "This does not read like an article (it looks like code, settings or a list). "
+        "Send the article's link or its text."
+    )
+
+
+class NotArabicError(NotAnArticleError):
+    message_ar = "ناشر يعدّ منشورات باللغة العربية، وهذا المقال ليس بالعربية."
+    message_en = "Nashir writes Arabic posts, and this article is not in Arabic."
 
 
 class CompositionError(NashirError):

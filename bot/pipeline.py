@@ -16,12 +16,13 @@ from collections.abc import Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
 
 from bot.cards import Branding, CardRenderer
 from bot.compose import ComposeOptions, Composer
+from bot.ingest.admission import admit, bounded_html
 from bot.ingest.extract import extract_article
 from bot.ingest.fetch import FetchConfig, Fetcher
 from bot.ingest.sources import article_from_html_file, article_from_text, fetch_lead_image
@@ -39,18 +40,33 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_CARD_SIZES: tuple[CardSize, ...] = (CardSize.WIDE, CardSize.X)
 _SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
+_SLUG_MAX = 80
 
 
 def make_slug(article: Article) -> str:
-    """A file-system-safe name: the URL's last path segment, else a hash of the title."""
+    """A file-system-safe name that tells articles apart.
+
+    The URL's last path segment, followed by its query values: many Arabic sites address
+    articles as ``article.php?id=123``, and ``article`` alone would give every one of them
+    the same folder. Without a usable URL, a hash of the title.
+    """
     if article.url:
-        path = unquote(urlsplit(article.url).path).rstrip("/")
-        stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
-        slug = _SLUG_UNSAFE.sub("-", stem).strip("-")
+        parts = urlsplit(article.url)
+        path = unquote(parts.path).rstrip("/")
+        stem = _slug_part(path.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+        values = [_slug_part(value) for _, value in parse_qsl(parts.query)]
+        slug = "-".join(part for part in (stem, *values) if part)
+        if len(slug) > _SLUG_MAX:
+            digest = hashlib.sha1(article.url.encode("utf-8")).hexdigest()[:8]
+            slug = f"{slug[: _SLUG_MAX - 9].rstrip('-')}-{digest}"
         if len(slug) >= 3:
-            return slug[:80]
+            return slug
     digest = hashlib.sha1(article.title.encode("utf-8")).hexdigest()[:10]
     return f"article-{digest}"
+
+
+def _slug_part(text: str) -> str:
+    return _SLUG_UNSAFE.sub("-", text.lower()).strip("-")
 
 
 def _card_summary(drafts: Sequence[Draft]) -> str | None:
@@ -97,7 +113,7 @@ class ShareService:
         card_sizes: Sequence[CardSize] | None = None,
     ) -> ShareResult:
         page = await self._fetcher.fetch_page(coerce_url(url))
-        article = await self._in_pool(extract_article, page.text, page.final_url)
+        article = await self._in_pool(extract_article, bounded_html(page.text), page.final_url)
         return await self.share_article(article, platforms=platforms, card_sizes=card_sizes)
 
     async def share_text(
@@ -113,12 +129,18 @@ class ShareService:
         platforms: Sequence[Platform] | None = None,
         card_sizes: Sequence[CardSize] | None = None,
     ) -> ShareResult:
-        lead_image = None
+        article = admit(article)
+        lead_image, notes = None, []
         if article.image_url and self._renderer.wants_photo():
-            lead_image = await fetch_lead_image(article, self._fetcher)
+            fetched = await fetch_lead_image(article, self._fetcher)
+            lead_image = fetched.data
+            if fetched.problem:
+                notes.append(fetched.problem)
         result = await self._in_pool(
             self.build, article, platforms, card_sizes or self._card_sizes, lead_image
         )
+        notes.extend(f"card {card.size.value}: {card.note}" for card in result.cards if card.note)
+        result = replace(result, notes=tuple(notes))
         if self._llm is None:
             return result
         return replace(result, drafts=await self._llm_drafts(article, result.drafts))

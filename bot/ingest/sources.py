@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import EmptyTextError, FileEncodingError, NashirError, NotAnArticleError
+from bot.ingest.admission import bounded_html
 from bot.ingest.boilerplate import filter_paragraphs
 from bot.ingest.charset import codec_name, declared_meta_charset
 from bot.ingest.extract import extract_article
@@ -21,6 +23,7 @@ from bot.ingest.pagemeta import title_from_sentence
 from bot.ingest.urls import coerce_url, is_http_url, normalize_url
 from bot.models import Article
 from bot.text.arabic import detect_language, has_words, words
+from bot.text.controls import remove_controls
 
 logger = logging.getLogger(__name__)
 
@@ -51,31 +54,35 @@ async def article_from_url(url: str, fetcher: Fetcher) -> Article:
         NotAnArticleError: the page holds no article.
     """
     page = await fetcher.fetch_page(coerce_url(url))
-    return await asyncio.to_thread(extract_article, page.text, page.final_url)
+    return await asyncio.to_thread(extract_article, bounded_html(page.text), page.final_url)
 
 
 def article_from_html_file(path: Path, url: str | None = None) -> Article:
-    """Extract the article of a saved HTML page.
+    """Extract the article of a saved HTML page (see :func:`article_from_html_bytes`)."""
+    return article_from_html_bytes(path.read_bytes(), str(path), url)
 
-    The file must be UTF-8, unless it declares its own charset in a ``<meta>`` tag (pages
-    saved from Arabic sites are often windows-1256), in which case that charset is used.
+
+def article_from_html_bytes(data: bytes, name: str, url: str | None = None) -> Article:
+    """Extract the article of a saved HTML page's bytes (``name`` is for error messages).
+
+    The bytes must be UTF-8, unless the page declares its own charset in a ``<meta>`` tag
+    (pages saved from Arabic sites are often windows-1256), in which case that charset is used.
 
     Raises:
         FileEncodingError: the bytes are neither UTF-8 nor the declared charset.
         NotAnArticleError: the page holds no article.
     """
-    data = path.read_bytes()
     try:
         html = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         codec = codec_name(declared_meta_charset(data))
         if codec is None or codec == "utf-8":
-            raise FileEncodingError(str(path)) from None
+            raise FileEncodingError(name) from None
         try:
             html = data.decode(codec)
         except UnicodeDecodeError:
-            raise FileEncodingError(f"{path} ({codec})") from None
-    return extract_article(html, url)
+            raise FileEncodingError(f"{name} ({codec})") from None
+    return extract_article(bounded_html(html), url)
 
 
 def article_from_text(text: str) -> Article:
@@ -90,6 +97,7 @@ def article_from_text(text: str) -> Article:
         EmptyTextError: no words at all (empty, emoji or symbols only).
         NotAnArticleError: fewer than 15 words of body.
     """
+    text = remove_controls(text)
     if not has_words(text):
         raise EmptyTextError("no letters in the text")
     lines = [" ".join(line.split()) for line in text.splitlines()]
@@ -117,19 +125,29 @@ def article_from_text(text: str) -> Article:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class LeadImage:
+    """The article's lead image bytes, or why there are none (``problem``, in English)."""
+
+    data: bytes | None
+    problem: str = ""
+
+
 async def fetch_lead_image(
     article: Article, fetcher: Fetcher, max_bytes: int = DEFAULT_IMAGE_MAX_BYTES
-) -> bytes | None:
-    """The article's lead image, or None when there is none or it cannot be downloaded.
+) -> LeadImage:
+    """The article's lead image; without one (none, or not downloadable), the reason.
 
     Never raises (except on cancellation): the card is drawn without a photo instead.
     """
     if not article.image_url:
-        return None
+        return LeadImage(None, "the page names no lead image")
     try:
-        return await fetcher.fetch_image(article.image_url, max_bytes=max_bytes)
+        return LeadImage(await fetcher.fetch_image(article.image_url, max_bytes=max_bytes))
     except NashirError as exc:
         logger.info("lead image skipped (%s): %s", article.image_url, exc.one_line())
-    except Exception:  # the card must not fail because of a photo
+        problem = f"{exc.message_en}{f' ({exc.detail})' if exc.detail else ''}"
+    except Exception as exc:  # the card must not fail because of a photo
         logger.warning("lead image failed (%s)", article.image_url, exc_info=True)
-    return None
+        problem = type(exc).__name__
+    return LeadImage(None, f"the lead image could not be downloaded: {problem}")
