@@ -5,6 +5,10 @@
     python main.py run [--webhook-url URL --listen HOST --port N]
 
 Settings are read once here (environment and `.env`) and every service is built here.
+
+Exit codes: 0 done; 1 bad input or an output folder that cannot be written (one line on
+stderr says why); 2 bad usage or settings; 3 a bug (run with --debug); 130 interrupted;
+141 the output pipe was closed by the reader (``| head``), quietly, as other Unix tools do.
 """
 
 from __future__ import annotations
@@ -13,18 +17,41 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.errors import FileEncodingError, NashirError, SettingsError, SourceNotFoundError
+from bot.errors import (
+    FileEncodingError,
+    InputError,
+    NashirError,
+    SettingsError,
+    SourceNotFoundError,
+    SourceUnreadableError,
+)
 from bot.models import Article, CardSize, ShareResult
 from bot.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from bot.output import WrittenResult
 
 EXIT_OK = 0
 EXIT_INPUT = 1
 EXIT_USAGE = 2
 EXIT_BUG = 3
+EXIT_INTERRUPTED = 130
+EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE, what a shell reports for a tool killed by it
+EXIT_CODES_HELP = """exit codes:
+  0    done
+  1    bad input (a link, file or text that cannot be shared) or an output folder that
+       cannot be written; one line on stderr says why
+  2    bad usage or settings
+  3    internal error (a bug: run again with --debug and report it)
+  130  interrupted
+  141  the output pipe was closed by the reader (e.g. `| head -1`): no message
+"""
 
 logger = logging.getLogger("nashir")
 
@@ -57,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
             "platforms and share cards, and runs the Telegram bot. Settings come from the "
             "environment and .env (see .env.example)."
         ),
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--debug", action="store_true", help="verbose logs and tracebacks")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -69,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
             "and the cards, and print a summary table. Exit code 1 with a one-line reason on "
             "bad input."
         ),
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     share.add_argument(
         "source", help="a URL, an .html/.htm or .txt file, or - to read article text on stdin"
@@ -88,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=_parse_card_sizes,
         default=None,
         help="card sizes: wide,x,square,portrait,story or all (default: wide,x)",
+    )
+    share.add_argument(
+        "--theme",
+        default=None,
+        metavar="NAME",
+        help="card theme, a file name in templates/cards/ without .toml (default: CARD_THEME)",
     )
     share.add_argument("--json", action="store_true", help="print drafts.json instead of a table")
 
@@ -131,8 +168,22 @@ def configure_logging(settings: Settings, *, debug: bool, command: str) -> None:
     logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
+def _read_source_bytes(source: str) -> bytes:
+    if source == "-":
+        return sys.stdin.buffer.read()
+    path = Path(source)
+    if not path.exists():
+        raise SourceNotFoundError(source)
+    if path.is_dir():
+        raise SourceUnreadableError(f"{source} is a folder")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise SourceUnreadableError(f"{source}: {exc.strerror or type(exc).__name__}") from None
+
+
 def _read_source_text(source: str) -> str:
-    data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    data = _read_source_bytes(source)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -141,14 +192,12 @@ def _read_source_text(source: str) -> str:
 
 def _local_source(source: str) -> Article | str | None:
     """The article of an HTML file, the text of a text file or stdin; None for a URL."""
-    from bot.ingest.sources import article_from_html_file, looks_like_url
+    from bot.ingest.sources import article_from_html_bytes, looks_like_url
 
     if looks_like_url(source):
         return None
     if source != "-" and Path(source).suffix.lower() in {".html", ".htm", ".xhtml"}:
-        return article_from_html_file(Path(source))
-    if source != "-" and not Path(source).is_file():
-        raise SourceNotFoundError(source)
+        return article_from_html_bytes(_read_source_bytes(source), source)
     return _read_source_text(source)
 
 
@@ -157,6 +206,8 @@ async def _share(
 ) -> ShareResult:
     from bot.pipeline import DEFAULT_CARD_SIZES, build_share_service
 
+    if args.theme:
+        settings = settings.replace(card_theme=args.theme)
     service = build_share_service(settings, card_sizes=args.cards or DEFAULT_CARD_SIZES)
     try:
         if local is None:
@@ -168,41 +219,54 @@ async def _share(
         await service.close()
 
 
-def _print_table(result: ShareResult, folder: Path) -> None:
+def _print_table(result: ShareResult, written: WrittenResult) -> None:
     from bot.platforms import PLATFORMS
-    from bot.platforms.links import plain_text
 
     article = result.article
-    print(f"{article.title}")
+    print(article.title)
     if article.url:
         print(f"  {article.url}")
-    print(f"  → {folder}")
     print()
-    print(f"{'platform':<10} {'length/limit':>16}  first words")
+    rows = []
     for draft in result.drafts:
         spec = PLATFORMS[draft.platform]
-        first = " ".join(plain_text(draft.text, is_html=spec.html).split()[:8])
-        size = f"{draft.length}/{draft.limit} {spec.unit.value}"
-        mark = "" if draft.fits else "  (OVER LIMIT)"
-        print(f"{draft.platform.value:<10} {size:>16}  {first}…{mark}")
+        first = " ".join((draft.summary or "").split()[:8])
+        mark = "  (OVER LIMIT)" if not draft.fits else ""
+        rows.append(
+            (draft.platform.value, f"{draft.length}/{draft.limit}", spec.unit.value, first + mark)
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    print(f"{'platform':<{widths[0]}}  {'length':>{widths[1]}}  {'unit':<{widths[2]}}  summary")
+    for name, size, unit, first in rows:
+        print(f"{name:<{widths[0]}}  {size:>{widths[1]}}  {unit:<{widths[2]}}  {first}…")
     print()
     for card in result.cards:
         width, height = card.size.dimensions
         print(
-            f"card {card.size.value:<9} {width}×{height} {card.image_format} "
-            f"{len(card.data) // 1024} KB  {card.filename}"
+            f"card {card.size.value:<9} {width}×{height} {card.image_format:<4} "
+            f"{len(card.data) // 1024:>4} KB  {card.filename}"
         )
+    for note in result.notes:
+        print(f"note: {note}")
+    print()
+    print(f"wrote {len(written.files)} files to {written.folder}/: {', '.join(written.files)}")
+    if written.removed:
+        print(f"removed from an earlier run: {', '.join(written.removed)}")
+    print(
+        f"next: paste {written.folder}/<platform>.txt where you post, attach the card, or run "
+        "the bot (python main.py run) to share from Telegram."
+    )
 
 
 def command_share(settings: Settings, args: argparse.Namespace) -> int:
     from bot.output import result_to_dict, write_result
 
     result = asyncio.run(_share(settings, args, _local_source(args.source)))
-    folder = write_result(result, args.out)
+    written = write_result(result, args.out)
     if args.json:
         print(json.dumps(result_to_dict(result), ensure_ascii=False, indent=2))
     else:
-        _print_table(result, folder)
+        _print_table(result, written)
     return EXIT_OK
 
 
@@ -210,15 +274,34 @@ def command_summarize_batch(settings: Settings, args: argparse.Namespace) -> int
     from bot.summarize import ExtractiveSummarizer
     from bot.summarize.batch import summarize_records
 
-    stream = sys.stdin if str(args.input) == "-" else args.input.open(encoding="utf-8")
-    with stream:
-        records = (json.loads(line) for line in stream if line.strip())
-        sentences = args.sentences if args.sentences is not None or args.chars else 3
-        for row in summarize_records(
-            records, ExtractiveSummarizer(), sentences=sentences, chars=args.chars
-        ):
-            print(json.dumps(row, ensure_ascii=False), flush=False)
+    source = str(args.input)
+    text = _read_source_text(source)
+    sentences = args.sentences if args.sentences is not None or args.chars else 3
+    for row in summarize_records(
+        _batch_records(text, source), ExtractiveSummarizer(), sentences=sentences, chars=args.chars
+    ):
+        print(json.dumps(row, ensure_ascii=False), flush=False)
     return EXIT_OK
+
+
+def _batch_records(text: str, source: str) -> Iterator[dict[str, object]]:
+    """The ``{"id", "text"}`` objects of a JSON-lines text, each checked, with line numbers."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"{source}:{number}: not JSON ({exc.msg})",
+                message_ar=f"السطر {number} ليس JSON صالحاً.",
+            ) from None
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise InputError(
+                f'{source}:{number}: expected an object with a "text" string',
+                message_ar=f"السطر {number} لا يحتوي على حقل «text» نصي.",
+            )
+        yield record
 
 
 def command_run(settings: Settings, args: argparse.Namespace) -> int:
@@ -247,8 +330,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NashirError as exc:
         print(f"error: {exc.one_line()}", file=sys.stderr)
         return EXIT_INPUT
+    except BrokenPipeError:
+        return _pipe_closed()
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except Exception:
         # A bug, not bad input: say so in one line; the traceback goes to the debug log.
         logger.debug("unexpected failure", exc_info=True)
@@ -257,6 +342,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_BUG
+
+
+def _pipe_closed() -> int:
+    """The reader of our output went away (``| head -1``): stop quietly.
+
+    stdout still holds unflushed bytes; pointing it at /dev/null stops Python from failing
+    again, loudly, when it flushes at exit.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_PIPE_CLOSED
 
 
 if __name__ == "__main__":

@@ -90,6 +90,7 @@ class Card:
     size: CardSize
     image_format: str  # "PNG" or "JPEG"
     data: bytes = field(repr=False)
+    note: str = ""  # why the card differs from what its theme wanted (no usable photo …)
 
     @property
     def extension(self) -> str:
@@ -108,6 +109,7 @@ class ShareResult:
     slug: str
     drafts: tuple[Draft, ...]
     cards: tuple[Card, ...]
+    notes: tuple[str, ...] = ()  # what the operator should know (a photo that was left out …)
 
     def draft(self, platform: Platform) -> Draft:
         for draft in self.drafts:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 
 import aiosqlite
 
+from bot.errors import StorageError
 from db.migrations import apply_migrations
 
 logger = logging.getLogger(__name__)
@@ -26,10 +28,17 @@ async def open_database(path: Path | str) -> aiosqlite.Connection:
 
     Returns:
         An open connection; the caller closes it.
+
+    Raises:
+        StorageError: the file cannot be created, opened or migrated (a read-only folder, a
+            file that is not a database …).
     """
-    if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    connection = await aiosqlite.connect(str(path))
+    try:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        connection = await aiosqlite.connect(str(path))
+    except (OSError, sqlite3.Error) as exc:
+        raise StorageError(f"{path}: {exc}") from None
     try:
         await connection.execute("PRAGMA journal_mode = WAL")
         await connection.execute("PRAGMA foreign_keys = ON")
@@ -38,6 +47,9 @@ async def open_database(path: Path | str) -> aiosqlite.Connection:
         # for a cache is the right trade for not syncing on every write.
         await connection.execute("PRAGMA synchronous = NORMAL")
         applied = await apply_migrations(connection)
+    except sqlite3.Error as exc:
+        await connection.close()
+        raise StorageError(f"{path}: {exc}") from None
     except BaseException:
         await connection.close()
         raise

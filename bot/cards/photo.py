@@ -47,22 +47,40 @@ def _needed_scale(width: int, height: int, targets: Iterable[tuple[int, int]]) -
     return max(max(w / width, h / height) for w, h in targets)
 
 
+@dataclass(frozen=True, slots=True)
+class PhotoReading:
+    """What became of the lead image: the photo, for which card sizes, or why none."""
+
+    photo: LeadPhoto | None
+    usable_for: tuple[tuple[int, int], ...] = ()
+    problem: str = ""  # English, for logs and the command line; empty when all is well
+
+
 def decode_photo(
     data: bytes | None, targets: Iterable[tuple[int, int]], limits: PhotoLimits = PhotoLimits()
 ) -> LeadPhoto | None:
     """Decode ``data`` for cards of the ``targets`` dimensions, or None when it is unusable."""
+    return read_photo(data, targets, limits).photo
+
+
+def read_photo(
+    data: bytes | None, targets: Iterable[tuple[int, int]], limits: PhotoLimits = PhotoLimits()
+) -> PhotoReading:
+    """Decode ``data`` for cards of the ``targets`` dimensions, saying why when it cannot.
+
+    A photo too small for some sizes (a tall story card needs far more pixels than a wide
+    one) is still used for the others: :attr:`PhotoReading.usable_for` lists them.
+    """
     targets = tuple(targets)
     if not data:
-        return None
+        return PhotoReading(None, problem="no image data")
     if len(data) > limits.max_bytes:
-        logger.warning("lead image refused: %d bytes is over the limit", len(data))
-        return None
+        return _refused(f"{len(data)} bytes is over the limit of {limits.max_bytes}")
     try:
         image = Image.open(io.BytesIO(data), formats=_FORMATS)
         width, height = image.size
         if width * height > limits.max_pixels or min(width, height) < 1:
-            logger.warning("lead image refused: %dx%d pixels", width, height)
-            return None
+            return _refused(f"{width}x{height} pixels is over the limit")
         # EXIF may rotate the photo after decoding: ask the decoder for either orientation.
         scale = max(_needed_scale(width, height, targets), _needed_scale(height, width, targets))
         if image.format == "JPEG" and scale < 1:
@@ -73,17 +91,27 @@ def decode_photo(
             image = ImageOps.exif_transpose(image)
         image = _to_rgb(image)
     except Exception as exc:  # any decoder failure means "no photo", never a failed card
-        logger.warning("lead image unusable: %s: %s", type(exc).__name__, exc)
-        return None
-    scale = _needed_scale(*image.size, targets)
-    if scale > limits.max_upscale:
-        logger.info("lead image too small for the card (%dx%d)", *image.size)
-        return None
+        return _refused(f"not a readable image ({type(exc).__name__}: {exc})")
+    usable = tuple(t for t in targets if _needed_scale(*image.size, [t]) <= limits.max_upscale)
+    small = [t for t in targets if t not in usable]
+    problem = ""
+    if small:
+        sizes = ", ".join(f"{w}x{h}" for w, h in small)
+        problem = f"{image.size[0]}x{image.size[1]} is too small for {sizes}"
+        logger.info("lead image %s", problem)
+    if not usable:
+        return PhotoReading(None, problem=problem)
     # Keep at most twice what the largest card needs, so each crop-and-resize stays cheap.
+    scale = _needed_scale(*image.size, usable)
     factor = int(1 / (scale * 2)) if scale < 0.5 else 1
     if factor > 1:
         image = image.reduce(factor)
-    return LeadPhoto(image, _focus(image))
+    return PhotoReading(LeadPhoto(image, _focus(image)), usable, problem)
+
+
+def _refused(problem: str) -> PhotoReading:
+    logger.warning("lead image refused: %s", problem)
+    return PhotoReading(None, problem=problem)
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:

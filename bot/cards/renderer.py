@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -34,7 +35,7 @@ from bot.cards.paint import (
     solid_background,
 )
 from bot.cards.palette import Palette, resolve_palette
-from bot.cards.photo import LeadPhoto, PhotoLimits, cover, decode_photo
+from bot.cards.photo import LeadPhoto, PhotoLimits, PhotoReading, cover, read_photo
 from bot.cards.plan import RECURRING_ROLES, CardText, Composition
 from bot.cards.shaping import TextEngine
 from bot.cards.themes import Theme, load_themes
@@ -144,10 +145,14 @@ class CardRenderer:
         image_format: str | None = None,
     ) -> Card:
         """One card. ``image_format`` overrides the default (JPEG with a photo, else PNG)."""
-        _check_format(image_format)
-        photo = self._photo(theme, lead_image, [size])
-        composition = self._compose(article, size, theme, photo, summary, details=False)
-        return self._encode(composition, image_format)
+        return self.render_all(
+            article,
+            [size],
+            theme=theme,
+            lead_image=lead_image,
+            summary=summary,
+            image_format=image_format,
+        )[0]
 
     def render_all(
         self,
@@ -159,17 +164,24 @@ class CardRenderer:
         summary: str | None = None,
         image_format: str | None = None,
     ) -> list[Card]:
-        """One card per size; the lead image is decoded once for all of them."""
+        """One card per size; the lead image is decoded once for all of them.
+
+        A card drawn without the photo its theme wanted carries the reason in ``note``.
+        """
         _check_format(image_format)
         sizes = list(sizes)
-        photo = self._photo(theme, lead_image, sizes)
-        return [
-            self._encode(
+        reading = self._photo(theme, lead_image, sizes)
+        cards = []
+        for size in sizes:
+            photo = _photo_for(reading, size)
+            card = self._encode(
                 self._compose(article, size, theme, photo, summary, details=False),
                 image_format,
             )
-            for size in sizes
-        ]
+            if reading is not None and photo is None:
+                card = replace(card, note=f"drawn without the lead photo: {reading.problem}")
+            cards.append(card)
+        return cards
 
     def compose(
         self,
@@ -182,7 +194,7 @@ class CardRenderer:
         keep_background: bool = False,
     ) -> Composition:
         """The card as an image plus its layout, for previews and structural checks."""
-        photo = self._photo(theme, lead_image, [size])
+        photo = _photo_for(self._photo(theme, lead_image, [size]), size)
         return self._compose(article, size, theme, photo, summary, True, keep_background)
 
     def cache_report(self) -> CacheReport:
@@ -193,10 +205,11 @@ class CardRenderer:
 
     def _photo(
         self, theme: str | None, data: bytes | None, sizes: list[CardSize]
-    ) -> LeadPhoto | None:
+    ) -> PhotoReading | None:
+        """The lead image read for ``sizes``; None when the theme wants no photo or has none."""
         if not self.theme(theme or self._branding.theme).uses_photo or not data or not sizes:
             return None
-        return decode_photo(data, (s.dimensions for s in sizes), self._limits)
+        return read_photo(data, (s.dimensions for s in sizes), self._limits)
 
     def _text(self, article: Article, summary: str | None) -> CardText:
         b = self._branding
@@ -280,6 +293,13 @@ class CardRenderer:
     def _encode(composition: Composition, image_format: str | None) -> Card:
         fmt = image_format or ("JPEG" if composition.photo else "PNG")
         return encode_card(composition.image, composition.size, fmt)
+
+
+def _photo_for(reading: PhotoReading | None, size: CardSize) -> LeadPhoto | None:
+    """The photo if it is good enough for ``size`` (see ``PhotoReading.usable_for``)."""
+    if reading is None or reading.photo is None:
+        return None
+    return reading.photo if size.dimensions in reading.usable_for else None
 
 
 def _check_format(image_format: str | None) -> None:

@@ -176,7 +176,7 @@ async def test_lead_image(page_server: PageServer) -> None:
     url = page_server.add("/lead.png", body=PNG, content_type="image/png")
     async with Fetcher(LOCAL) as fetcher:
         image = await fetch_lead_image(Article(title="t", text="x", image_url=url), fetcher)
-    assert image == PNG
+    assert image.data == PNG and image.problem == ""
 
 
 @pytest.mark.parametrize(
@@ -193,11 +193,14 @@ async def test_lead_image_failures_give_none(
     url = page_server.add(path, **route)
     async with Fetcher(LOCAL) as fetcher:
         article = Article(title="t", text="x", image_url=url)
-        assert await fetch_lead_image(article, fetcher, max_bytes=1024) is None
+        image = await fetch_lead_image(article, fetcher, max_bytes=1024)
+    assert image.data is None and image.problem.startswith("the lead image could not be")
 
 
 async def test_lead_image_blocked_or_absent_gives_none() -> None:
     async with Fetcher(FetchConfig()) as fetcher:
-        assert await fetch_lead_image(Article(title="t", text="x"), fetcher) is None
+        absent = await fetch_lead_image(Article(title="t", text="x"), fetcher)
         blocked = Article(title="t", text="x", image_url="http://169.254.169.254/latest/x.png")
-        assert await fetch_lead_image(blocked, fetcher) is None
+        refused = await fetch_lead_image(blocked, fetcher)
+    assert absent.data is None and "no lead image" in absent.problem
+    assert refused.data is None and "private or internal" in refused.problem
