@@ -158,9 +158,23 @@ class Composer:
             self.compose(article, spec, hashtags=hashtags) for spec in platform_specs(platforms)
         )
 
-    def compose(self, article: Article, spec: PlatformSpec, *, hashtags: Sequence[str]) -> Draft:
+    def compose(
+        self,
+        article: Article,
+        spec: PlatformSpec,
+        *,
+        hashtags: Sequence[str],
+        avoid: frozenset[str] = frozenset(),
+    ) -> Draft:
+        """One platform's draft; sentences in ``avoid`` are not used (another variant)."""
         frame = self.frame(article, spec, hashtags=hashtags)
-        return frame.draft(self._summary(article, spec, frame.fits))
+        fits = frame.fits
+        if avoid:
+
+            def fits(sentences: Sequence[str]) -> bool:
+                return not avoid.intersection(sentences) and frame.fits(sentences)
+
+        return frame.draft(self._summary(article, spec, fits))
 
     def frame(self, article: Article, spec: PlatformSpec, *, hashtags: Sequence[str]) -> PostFrame:
         """The post around the summary (title, link, tags), already made to fit.

@@ -161,8 +161,81 @@ class CardError(NashirError):
 
 
 class PublishError(NashirError):
+    """Posting to a platform did not succeed; the subclass says whether anything left."""
+
     message_ar = "تعذر النشر على المنصة."
     message_en = "Publishing to the platform failed."
+
+
+class PublishRetryLater(PublishError):
+    """The platform asked us to wait (429): nothing was posted."""
+
+    message_ar = "المنصة طلبت الانتظار قبل النشر."
+    message_en = "The platform asked to wait before posting."
+
+    def __init__(self, detail: str = "", *, retry_after: float) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+class PublishNotSent(PublishError):
+    """A transient failure before the platform accepted anything (refused connection, 5xx)."""
+
+    message_ar = "تعذر الوصول إلى المنصة مؤقتاً."
+    message_en = "The platform could not be reached for now."
+
+
+class PublishOutcomeUnknown(PublishError):
+    """The request may have reached the platform (a timeout after sending): never resend it
+    blindly."""
+
+    message_ar = "لا نعرف إن كان المنشور قد وصل إلى المنصة."
+    message_en = "It is not known whether the post reached the platform."
+
+
+class PublishRejected(PublishError):
+    """A permanent refusal (credentials, bad media, duplicate text): an editor must act."""
+
+    message_ar = "رفضت المنصة المنشور."
+    message_en = "The platform refused the post."
+
+    def __init__(
+        self, detail: str = "", *, message_ar: str | None = None, duplicate: bool = False
+    ) -> None:
+        super().__init__(detail, message_ar=message_ar)
+        self.duplicate = duplicate
+
+
+class NewsroomError(InputError):
+    """An editor's action that cannot be carried out as asked."""
+
+    message_ar = "تعذر تنفيذ هذا الإجراء."
+    message_en = "This action could not be carried out."
+
+
+class NotAuthorizedError(NewsroomError):
+    message_ar = "غير مصرح لك"
+    message_en = "You are not allowed to do this."
+
+
+class StaleButtonError(NewsroomError):
+    message_ar = "انتهت صلاحية هذه الأزرار، استعمل الرسالة الأحدث"
+    message_en = "These buttons are out of date; use the latest message."
+
+
+class TextTooLongError(NewsroomError):
+    message_en = "The text is over the platform's limit."
+
+    def __init__(self, *, platform_ar: str, count: int, limit: int, unit_ar: str) -> None:
+        super().__init__(
+            f"{count} > {limit}",
+            message_ar=(
+                f"النص أطول من حد {platform_ar}: {count} من {limit} {unit_ar}. "
+                "اختصره وأرسله من جديد؛ لم يتغير شيء."
+            ),
+        )
+        self.count = count
+        self.limit = limit
 
 
 class TooManyRedirectsError(FetchError):

@@ -28,6 +28,8 @@ from bot.ingest.fetch import FetchConfig, Fetcher
 from bot.ingest.sources import article_from_html_file, article_from_text, fetch_lead_image
 from bot.ingest.urls import coerce_url
 from bot.models import Article, CardSize, Draft, Platform, ShareResult
+from bot.newsroom.drafting import DraftMaker, DraftOptions
+from bot.newsroom.models import DraftContent
 from bot.paths import TEMPLATES_DIR
 from bot.platforms import PLATFORMS
 from bot.platforms.links import UTMConfig
@@ -91,6 +93,7 @@ class ShareService:
         owns_executor: bool = False,
         llm: LLMSummarizer | None = None,
         llm_client: httpx.AsyncClient | None = None,
+        utm: UTMConfig | None = None,
     ) -> None:
         self._llm = llm if llm is not None and llm.enabled else None
         self._llm_client = llm_client
@@ -100,6 +103,7 @@ class ShareService:
         self._executor = executor
         self._card_sizes = tuple(card_sizes)
         self._owns_executor = owns_executor
+        self._drafts = DraftMaker(composer, renderer, utm or UTMConfig())
 
     @property
     def renderer(self) -> CardRenderer:
@@ -170,6 +174,21 @@ class ShareService:
                 rewritten.append(replace(draft, note=note))
         return tuple(rewritten)
 
+    async def draft_content(self, article: Article, options: DraftOptions) -> DraftContent:
+        """A newsroom draft's texts and cards (see :mod:`bot.newsroom.drafting`)."""
+        lead_image = await self._lead_image_for(article, options.theme)
+        return await self._in_pool(self._drafts.make, article, options, lead_image)
+
+    async def draft_cards(self, article: Article, content: DraftContent) -> DraftContent:
+        """``content`` with its cards drawn again (the headline was edited)."""
+        lead_image = await self._lead_image_for(article, content.theme)
+        return await self._in_pool(self._drafts.recard, article, content, lead_image)
+
+    async def _lead_image_for(self, article: Article, theme: str) -> bytes | None:
+        if not article.image_url or not self._renderer.wants_photo(theme):
+            return None
+        return (await fetch_lead_image(article, self._fetcher)).data
+
     def build(
         self,
         article: Article,
@@ -204,18 +223,17 @@ class ShareService:
             self._executor.shutdown(wait=False, cancel_futures=True)
 
 
+def _utm(settings: Settings) -> UTMConfig:
+    return UTMConfig(
+        enabled=settings.utm_enabled, medium=settings.utm_medium, campaign=settings.utm_campaign
+    )
+
+
 def build_composer(settings: Settings, summarizer: Summarizer | None = None) -> Composer:
     return Composer(
         summarizer or ExtractiveSummarizer(),
         templates_dir=TEMPLATES_DIR,
-        options=ComposeOptions(
-            utm=UTMConfig(
-                enabled=settings.utm_enabled,
-                medium=settings.utm_medium,
-                campaign=settings.utm_campaign,
-            ),
-            site_name=settings.site_name,
-        ),
+        options=ComposeOptions(utm=_utm(settings), site_name=settings.site_name),
     )
 
 
@@ -244,4 +262,5 @@ def build_share_service(
         owns_executor=owns_executor,
         llm=LLMSummarizer(settings, llm_client) if llm_client is not None else None,
         llm_client=llm_client,
+        utm=_utm(settings),
     )

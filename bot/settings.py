@@ -138,6 +138,13 @@ _SPEC: dict[str, tuple[str, Callable[[str], Any], str]] = {
     "X_ACCESS_TOKEN": ("x_access_token", _parse_secret, ""),
     "X_ACCESS_TOKEN_SECRET": ("x_access_token_secret", _parse_secret, ""),
     "X_VIA": ("x_via", _parse_optional_str, ""),
+    "X_API_BASE_URL": ("x_api_base_url", _parse_url, "https://api.x.com"),
+    "X_UPLOAD_BASE_URL": ("x_upload_base_url", _parse_optional_url, ""),
+    "X_LINK_POLICY": (
+        "x_link_policy",
+        _parse_choice("link", "card_only", "reply_link"),
+        "card_only",
+    ),
     "SITE_NAME": ("site_name", str.strip, "ناشر"),
     "SITE_URL": ("site_url", _parse_optional_url, ""),
     "BRAND_COLOR": ("brand_color", _parse_color, "#0E2038"),
@@ -185,6 +192,9 @@ class Settings:
     x_access_token: Secret | None
     x_access_token_secret: Secret | None
     x_via: str | None
+    x_api_base_url: str
+    x_upload_base_url: str | None
+    x_link_policy: str
     site_name: str
     site_url: str | None
     brand_color: str
