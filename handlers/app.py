@@ -16,14 +16,24 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from handlers.approval import on_newsroom_button, on_reply
 from handlers.bot_request import AiohttpRequest
 from handlers.callbacks import on_button
 from handlers.error_handler import on_error
 from handlers.inline import on_inline
 from handlers.links import MentionsBot
+from handlers.newsroom_admin import (
+    draft_command,
+    drafts_command,
+    editors_command,
+    schedule_command,
+    stats_command,
+)
+from handlers.newsroom_keys import PATTERN as NEWSROOM_BUTTONS
 from handlers.retry import RetryAfterLimiter
 from handlers.services import BotServices, attach_services
 from handlers.share import help_command, on_message, share_command, start
+from handlers.submit import on_editors_group_link, submit_command
 
 # Updates handled at the same time: one slow article must never hold up other chats.
 CONCURRENT_UPDATES = 256
@@ -76,6 +86,22 @@ def build_application(token: str, api_root: str, services: BotServices) -> Appli
 
 def register_handlers(application: Application) -> None:  # type: ignore[type-arg]
     """Every handler, in the order PTB tries them (commands before plain messages)."""
+    # The newsroom first: an editor's answer to a question, and links in the editors' group,
+    # are theirs; anything else goes on to the handlers below (group 0).
+    application.add_handler(MessageHandler(filters.REPLY & filters.TEXT, on_reply), group=-1)
+    application.add_handler(
+        MessageHandler(
+            filters.ChatType.GROUPS & _CONTENT & ~filters.COMMAND, on_editors_group_link
+        ),
+        group=-1,
+    )
+    application.add_handler(CallbackQueryHandler(on_newsroom_button, pattern=NEWSROOM_BUTTONS))
+    application.add_handler(CommandHandler("submit", submit_command))
+    application.add_handler(CommandHandler("editors", editors_command))
+    application.add_handler(CommandHandler("drafts", drafts_command))
+    application.add_handler(CommandHandler("draft", draft_command))
+    application.add_handler(CommandHandler("schedule", schedule_command))
+    application.add_handler(CommandHandler("stats", stats_command))
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("share", share_command))

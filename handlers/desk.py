@@ -76,6 +76,11 @@ class ShareDesk:
         self._card_tasks: dict[str, asyncio.Task[SavedShare]] = {}
         self._uploads: dict[str, asyncio.Future[str | None]] = {}
 
+    @property
+    def sharer(self) -> Sharer:
+        """The pipeline behind the cache (the newsroom asks it for drafts' texts and cards)."""
+        return self._sharer
+
     # ------------------------------------------------------------------ sharing
 
     async def share_url(self, url: str) -> SavedShare:

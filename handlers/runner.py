@@ -8,6 +8,7 @@ exactly what production runs, inside their own event loop.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import signal
@@ -27,6 +28,7 @@ from db.shares import ShareRepository
 from handlers.app import ALLOWED_UPDATES, build_application
 from handlers.desk import ShareDesk, Sharer
 from handlers.errors import BotStartupError, MissingTokenError, startup_error
+from handlers.newsroom_runtime import background_work, newsroom_runtime
 from handlers.ratelimit import RateLimiter
 from handlers.redact import redacted_logs
 from handlers.services import DEFAULT_OPTIONS, BotOptions, BotServices
@@ -124,7 +126,12 @@ async def running_bot(
             # asked Telegram who we are, so no connection is left behind.
             await application.bot.request.shutdown()
             raise startup_error(error) from None
+        stack = contextlib.AsyncExitStack()
+        await stack.__aenter__()
         try:
+            newsroom = await stack.enter_async_context(
+                newsroom_runtime(settings, application, services.desk.sharer)  # type: ignore[arg-type]
+            )
             await set_commands(application, services)
             if webhook is None:
                 await application.updater.start_polling(
@@ -145,6 +152,7 @@ async def running_bot(
                     allowed_updates=list(ALLOWED_UPDATES),
                 )
             await application.start()
+            await stack.enter_async_context(background_work(newsroom))
             logger.info(
                 "Nashir bot @%s is running (%s) against %s",
                 application.bot.username,
@@ -153,6 +161,8 @@ async def running_bot(
             )
             yield application
         finally:
+            # The newsroom's background work stops first, while the bot can still send.
+            await stack.aclose()
             if receiver is not None:
                 await receiver.stop()
             if application.updater is not None and application.updater.running:

@@ -27,11 +27,15 @@ from typing import Any
 
 from bot.errors import NashirError
 from bot.models import Article, CardSize, ShareResult
+from bot.newsroom.drafting import DraftOptions
+from bot.newsroom.models import DraftContent
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-_METHODS = frozenset({"share_url", "share_text", "share_article", "ping"})
+_METHODS = frozenset(
+    {"share_url", "share_text", "share_article", "draft_content", "draft_cards", "ping"}
+)
 START_TIMEOUT = 120.0
 WORKER_NICENESS = 10
 
@@ -128,6 +132,12 @@ class ProcessSharer:
         self, article: Article, *, card_sizes: Sequence[CardSize] | None = None
     ) -> ShareResult:
         return await self._request("share_article", article, tuple(card_sizes or ()) or None)
+
+    async def draft_content(self, article: Article, options: DraftOptions) -> DraftContent:
+        return await self._request("draft_content", article, options)
+
+    async def draft_cards(self, article: Article, content: DraftContent) -> DraftContent:
+        return await self._request("draft_cards", article, content)
 
     async def close(self) -> None:
         for worker in self._workers:

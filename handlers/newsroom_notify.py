@@ -1,0 +1,172 @@
+"""What the editors' group sees: a draft's message, kept up to date, and publication reports.
+
+Implements the engine's ``PublishNotifier``. Every message goes through the application's
+bot, so through its flood limiter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from telegram import (
+    Bot,
+    InputFile,
+    InputMediaPhoto,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
+
+from bot.models import CardSize
+from bot.newsroom.models import NewsroomDraft, OutboxItem, OutboxStatus
+from db.drafts import DraftRepository
+from handlers.newsroom_views import (
+    main_keyboard,
+    preview_caption,
+    retry_keyboard,
+    unknown_keyboard,
+)
+from handlers.texts import Texts
+
+logger = logging.getLogger(__name__)
+
+
+class EditorsNotifier:
+    """Posts and updates the newsroom's messages in the editors' group."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        *,
+        texts: Texts,
+        drafts: DraftRepository,
+        editors_chat_id: int | None,
+        channel: str | None,
+        zone: ZoneInfo,
+        clock: Callable[[], dt.datetime],
+    ) -> None:
+        self._bot = bot
+        self._texts = texts
+        self._drafts = drafts
+        self._chat = editors_chat_id
+        self._channel = channel
+        self._zone = zone
+        self._clock = clock
+
+    async def show(self, draft: NewsroomDraft) -> Message | None:
+        """Post a draft's message in the editors' group and remember it."""
+        if self._chat is None:
+            logger.warning("EDITOR_CHAT_ID is not set: draft %s has nowhere to be shown", draft.id)
+            return None
+        card = draft.content.card(CardSize.WIDE)
+        caption = preview_caption(draft, self._texts, zone=self._zone, now=self._clock())
+        markup = main_keyboard(draft, self._texts)
+        if card is None:
+            message = await self._bot.send_message(
+                self._chat, caption, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        else:
+            message = await self._bot.send_photo(
+                self._chat,
+                _photo(draft),
+                caption=caption,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )
+        await self._drafts.set_preview(draft.id, message.chat_id, message.message_id)
+        return message
+
+    async def refresh(self, draft: NewsroomDraft, *, card_changed: bool = False) -> None:
+        """Bring the draft's message up to date (its card too when ``card_changed``)."""
+        if draft.preview_chat_id is None or draft.preview_message_id is None:
+            await self.show(draft)
+            return
+        caption = preview_caption(draft, self._texts, zone=self._zone, now=self._clock())
+        markup = main_keyboard(draft, self._texts)
+        try:
+            if card_changed and draft.content.card(CardSize.WIDE) is not None:
+                await self._bot.edit_message_media(
+                    InputMediaPhoto(_photo(draft), caption=caption, parse_mode=ParseMode.HTML),
+                    chat_id=draft.preview_chat_id,
+                    message_id=draft.preview_message_id,
+                    reply_markup=markup,
+                )
+            else:
+                await self._bot.edit_message_caption(
+                    chat_id=draft.preview_chat_id,
+                    message_id=draft.preview_message_id,
+                    caption=caption,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                )
+        except BadRequest as error:
+            if "not modified" in error.message.lower():
+                return
+            logger.warning("could not update draft %s's message: %s", draft.id, error.message)
+
+    async def publication_settled(self, draft: NewsroomDraft, items: list[OutboxItem]) -> None:
+        """The draft's message shows the outcome; a report with links follows it."""
+        await self.refresh(draft)
+        if self._chat is None:
+            return
+        labels = self._texts.label("targets")
+        ok = [
+            (labels[item.kind.target.value], item.external_url)
+            for item in items
+            if item.status is OutboxStatus.SENT and item.kind.parent is None
+        ]
+        failed = [
+            (labels[item.kind.target.value], item.error or "")
+            for item in items
+            if item.status is OutboxStatus.FAILED
+        ]
+        cost = sum(item.cost_micros for item in items if item.status is OutboxStatus.SENT)
+        text = self._texts.html(
+            "report",
+            draft_id=draft.id,
+            ok=ok,
+            failed=failed,
+            cost=f"${cost / 1_000_000:.3f}" if cost else "",
+        )
+        await self._bot.send_message(
+            self._chat,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_parameters=self._reply_to(draft),
+            reply_markup=retry_keyboard(draft, self._texts) if failed else None,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
+
+    async def outcome_unknown(self, draft: NewsroomDraft, item: OutboxItem) -> None:
+        if self._chat is None:
+            return
+        text = self._texts.html(
+            "unknown", draft_id=draft.id, reason=item.error or "", channel=self._channel or ""
+        )
+        try:
+            await self._bot.send_message(
+                self._chat,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_parameters=self._reply_to(draft),
+                reply_markup=unknown_keyboard(item.id, self._texts),
+            )
+        except TelegramError as error:
+            logger.error("could not ask the editors about draft %s: %s", draft.id, error)
+
+    def _reply_to(self, draft: NewsroomDraft) -> ReplyParameters | None:
+        if draft.preview_message_id is None or draft.preview_chat_id != self._chat:
+            return None
+        return ReplyParameters(draft.preview_message_id, allow_sending_without_reply=True)
+
+
+def _photo(draft: NewsroomDraft) -> InputFile:
+    card = draft.content.card(CardSize.WIDE)
+    assert card is not None
+    extension = "jpg" if card.image_format == "JPEG" else "png"
+    return InputFile(card.data, filename=f"draft-{draft.id}.{extension}")
