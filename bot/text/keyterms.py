@@ -33,7 +33,7 @@ from bot.text.arabic import normalize_for_matching, split_sentences, strip_harak
 from bot.text.arabic import words as word_tokens
 from bot.text.names import NAMES, PERSON_TITLES
 from bot.text.stopwords import is_stopword
-from bot.text.tagwords import NEVER, VAGUE
+from bot.text.tagwords import COMMON, NEVER, VAGUE
 
 _PROCLITICS = "وفبلك"
 # One proclitic before «ال»: the «ال» form is what the article says («بالطاقة» → «الطاقة»).
@@ -70,6 +70,7 @@ _NAME_WEIGHT = 0.05
 _HEADLINE_NAME_WEIGHT = 1.0
 _PERSON_WEIGHT = 0.05
 _PHRASE_BONUS = 0.02
+_COMMON_FACTOR = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,9 +304,17 @@ class _Article:
         folded = normalize_for_matching(token_form)
         if self.known(key, token_form):
             return True
+        # «وتضم», «ويضرب», «ولبيروت»: a conjunction before a verb or a preposition that the
+        # article never writes alone. («ف» starts too many names to be read that way.)
+        bare = folded[1:] if folded.startswith("و") and len(folded) >= 4 else folded
         return not (
             _pronoun_suffixed(token_form, self.vocab)
             or _looks_like_verb(folded)
+            or (bare != folded and (bare.startswith(("ي", "ت")) and _looks_like_verb(bare)))
+            or (bare != folded and bare[:1] in "بلك" and len(bare) >= 4)
+            or bare in NEVER
+            or bare in VAGUE
+            or is_stopword(bare)
             or folded.endswith("يه")  # «مغربية», «دولية»: an adjective without its noun
         )
 
@@ -338,6 +347,8 @@ def _single_terms(article: _Article) -> list[KeyTerm]:
             if not form.startswith("ال") and not article.bare_word_ok(form, key):
                 continue
         score = article.weight(key)
+        if key in COMMON:
+            score *= _COMMON_FACTOR
         if known:
             score += _HEADLINE_NAME_WEIGHT if article.in_title(key) else _NAME_WEIGHT
         elif stats.after_title:
