@@ -24,7 +24,7 @@ _MAX_PUBLISHER_TAG_WORDS = 4
 # worse than no tag. Scores are those of bot.text.keyterms (a term in the lead sentence and
 # mentioned once more scores about 1.7).
 _SECOND_FLOOR = 0.5
-_LATER_FLOORS = (0.5, 0.7, 0.8)
+_LATER_FLOORS = (0.5, 0.8, 0.9)
 
 
 def make_hashtag(text: str) -> str | None:

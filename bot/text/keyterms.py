@@ -48,6 +48,7 @@ _PRONOUN_SUFFIXES = ("هما", "كما", "هم", "هن", "ها", "كم", "نا",
 _ALWAYS_PRONOUN = frozenset({"هما", "كما", "هم", "هن", "ها", "كم"})
 # Words that open a person's name and are function words elsewhere («أم» is also "or").
 _NAME_OPENERS = frozenset({"ام", "ابو", "ابي", "ابن", "بن", "بنت", "عبد"})
+_GOD = "الله"
 _TANWEEN_FATH = "\u064b"
 _LONG_VOWELS = frozenset("اوىيءأإآؤئ")
 _MIN_KEY_LETTERS = 3
@@ -140,6 +141,8 @@ def _looks_like_verb(folded: str) -> bool:
     """
     if folded.startswith("ي") and len(folded) <= 7:
         return True
+    if folded.startswith(("تت", "تن")) and len(folded) >= 4 and not folded.endswith("ه"):
+        return True  # «تتركي», «تنتمي»
     if folded.startswith("ت") and not folded.endswith("ه"):
         if len(folded) == 4 or folded.startswith("تست"):
             return True
@@ -370,6 +373,10 @@ def _phrase_ok(window: list[_Token], article: _Article) -> bool:
         folded = normalize_for_matching(token.form)
         if article.function_word(token) or len(token.key) < 2:
             return False
+        if index == len(window) - 1 and token.folded in _NAME_OPENERS:
+            return False  # «بن عبد»: the name goes on
+        if index == 1 and len(window) == 2 and token.folded == _GOD and not window[0].definite:
+            continue  # «بهاء الله», «عبد الله»: a name, though «الله» alone is no tag
         if index == len(window) - 1 and (folded in VAGUE or token.key in VAGUE):
             return False  # «مؤتمر منظمة»: still waiting for its complement
         if not token.definite:
