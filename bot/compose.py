@@ -147,8 +147,10 @@ class Composer:
         self._options = options or ComposeOptions()
 
     def hashtags(self, article: Article) -> list[str]:
-        """The article's hashtag pool, most salient first; each platform takes its share."""
-        return suggest_hashtags(article.title, article.text, limit=_MAX_HASHTAG_POOL)
+        """The article's hashtag pool, the publisher's own first; each platform takes its share."""
+        return suggest_hashtags(
+            article.title, article.text, limit=_MAX_HASHTAG_POOL, publisher_tags=article.tags
+        )
 
     def compose_all(
         self, article: Article, platforms: Sequence[Platform] | None = None

@@ -60,6 +60,7 @@ class Article:
     site_name: str | None = None
     language: str = "ar"
     section: str | None = None
+    tags: tuple[str, ...] = ()  # the publisher's own tags (article:tag, keywords…), in order
 
     @property
     def paragraphs(self) -> list[str]:

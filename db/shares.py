@@ -23,7 +23,7 @@ from bot.models import Article, Card, CardSize, Draft, Platform, ShareResult
 
 _ARTICLE_COLUMNS = (
     "slug, title, body, url, source_url, image_url, published, author, site_name, language,"
-    " section, created_at"
+    " section, tags, created_at"
 )
 
 
@@ -219,6 +219,7 @@ class ShareRepository:
             article.site_name,
             article.language,
             article.section,
+            json.dumps(list(article.tags), ensure_ascii=False),
             now.isoformat(),
         )
         if replace:
@@ -276,7 +277,7 @@ class ShareRepository:
             return None
         row = rows[0]
         (slug, title, body, url, source_url, image_url, published, author, site_name) = row[:9]
-        language, section, created_at = row[9:]
+        language, section, tags, created_at = row[9:]
         article = Article(
             title=title,
             text=body,
@@ -288,6 +289,7 @@ class ShareRepository:
             site_name=site_name,
             language=language,
             section=section,
+            tags=tuple(json.loads(tags)),
         )
         draft_rows = await self._db.execute_fetchall(
             "SELECT platform, text, length, max_length, link, hashtags, share_url, summary"

@@ -123,6 +123,7 @@ def extract_article(html: str, url: str | None = None) -> Article:
         site_name=site_name or None,
         language=detect_language(f"{title}\n{body[:3000]}"),
         section=meta.section or _first_category(document),
+        tags=meta.tags,
     )
 
 

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from bot.ingest.pagetags import read_page_tags
 from bot.ingest.urls import is_http_url, normalize_url
 from bot.text.arabic import normalize_for_matching, split_sentences, words
 
@@ -43,6 +44,7 @@ class PageMeta:
     section: str | None = None
     published: str | None = None
     has_password_field: bool = False
+    tags: tuple[str, ...] = ()  # the publisher's own tags for the article
 
 
 def read_page_meta(tree: HtmlElement) -> PageMeta:
@@ -80,6 +82,7 @@ def read_page_meta(tree: HtmlElement) -> PageMeta:
         has_password_field=any(
             (el.get("type") or "").lower() == "password" for el in tree.iter("input")
         ),
+        tags=read_page_tags(tree),
     )
 
 
