@@ -192,7 +192,7 @@ async def _edit_field(
     text = s.texts.html(
         "edit_prompt",
         mention=s.texts.trusted(_mention(who)),
-        field=s.texts.label("fields")[field.value],
+        field=s.texts.entry("fields", field.value),
         limit=limit,
         unit=unit,
         current=current,

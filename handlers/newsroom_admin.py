@@ -67,13 +67,13 @@ async def drafts_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     message, s, _who = await _context(update, context, editors_only=True)
     if message is None or s is None:
         return
-    labels = s.texts.label
+    entry = s.texts.entry
     now = s.clock()
     rows = [
         {
             "id": d.id,
-            "icon": labels("status_icons")[d.status.value],
-            "status": labels("statuses")[d.status.value],
+            "icon": entry("status_icons", d.status.value),
+            "status": entry("statuses", d.status.value),
             "title": d.content.headline,
             "link": message_link(d.preview_chat_id, d.preview_message_id),
             "when": format_local(d.scheduled_at, s.zone, now=now) if d.scheduled_at else "",
@@ -93,21 +93,21 @@ async def draft_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if draft is None:
         await message.reply_text(s.texts.label("not_found"))
         return
-    labels = s.texts.label
+    entry = s.texts.entry
     now = s.clock()
     events = [
         {
             "when": format_local(e.at, s.zone, now=now),
             "who": e.actor.label,
-            "what": labels("actions").get(e.action, e.action),
+            "what": _action(s, e.action),
             "detail": e.detail or "",
         }
         for e in await s.drafts.history(draft.id)
     ]
     posts = [
         {
-            "name": labels("targets")[item.kind.target.value],
-            "status": labels("post_statuses")[item.status.value],
+            "name": entry("targets", item.kind.target.value),
+            "status": entry("post_statuses", item.status.value),
             "url": item.external_url or "",
             "error": item.error if item.status.value in ("failed", "unknown") else "",
         }
@@ -117,8 +117,8 @@ async def draft_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     text = s.texts.html(
         "draft",
         id=draft.id,
-        icon=labels("status_icons")[draft.status.value],
-        status=labels("statuses")[draft.status.value],
+        icon=entry("status_icons", draft.status.value),
+        status=entry("statuses", draft.status.value),
         title=draft.content.headline,
         url=draft.article.url or "",
         link=message_link(draft.preview_chat_id, draft.preview_message_id) or "",
@@ -230,6 +230,13 @@ async def _list_editors(
     added = [(p.label, p.id) for p in await s.people.editors()]
     configured = sorted({str(i) for i in s.roles.configured_ids()} - {str(i) for _, i in added})
     await _say(message, s.texts.html("editors", configured=configured, added=added))
+
+
+def _action(s: NewsroomServices, action: str) -> str:
+    try:
+        return s.texts.entry("actions", action)
+    except KeyError:
+        return action
 
 
 async def _say(message: Message, text: str) -> None:

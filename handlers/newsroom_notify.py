@@ -114,16 +114,17 @@ class EditorsNotifier:
         await self.refresh(draft)
         if self._chat is None:
             return
-        labels = self._texts.label("targets")
+
+        def name(item: OutboxItem) -> str:
+            return self._texts.entry("targets", item.kind.target.value)
+
         ok = [
-            (labels[item.kind.target.value], item.external_url)
+            (name(item), item.external_url)
             for item in items
             if item.status is OutboxStatus.SENT and item.kind.parent is None
         ]
         failed = [
-            (labels[item.kind.target.value], item.error or "")
-            for item in items
-            if item.status is OutboxStatus.FAILED
+            (name(item), item.error or "") for item in items if item.status is OutboxStatus.FAILED
         ]
         cost = sum(item.cost_micros for item in items if item.status is OutboxStatus.SENT)
         text = self._texts.html(

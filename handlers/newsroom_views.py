@@ -30,12 +30,12 @@ def preview_caption(
     draft: NewsroomDraft, texts: Texts, *, zone: ZoneInfo, now: dt.datetime
 ) -> str:
     """The caption of the draft's message in the editors' group (≤ 1024 units)."""
-    labels = texts.label
+    entry = texts.entry
     content = draft.content
     context = {
         "draft_id": draft.id,
-        "icon": labels("status_icons")[draft.status.value],
-        "status": labels("statuses")[draft.status.value],
+        "icon": entry("status_icons", draft.status.value),
+        "status": entry("statuses", draft.status.value),
         "when": _when(draft, zone, now),
         "who": draft.created_by.label,
         "decided": _decided(draft, zone, now),
@@ -44,7 +44,7 @@ def preview_caption(
         "x_count": X_SPEC.measure(content.x_text),
         "x_limit": X_SPEC.limit,
         "targets": [
-            (labels("targets")[target.value], target in draft.targets) for target in Target
+            (entry("targets", target.value), target in draft.targets) for target in Target
         ],
     }
     caption = texts.html("preview", x_text=content.x_text, x_shortened=False, **context)

@@ -48,6 +48,10 @@ class Texts:
         """Mark text that is already valid Telegram HTML (the engine's Telegram draft)."""
         return Markup(markup)
 
+    def entry(self, table: str, key: str) -> str:
+        """One entry of a ``{% set table = {...} %}`` mapping of labels."""
+        return str(getattr(self._labels, table)[key])
+
     def label(self, name: str, *args: Any) -> str:
         """A plain label: a ``{% set %}`` value, or a macro called with ``args``."""
         value = getattr(self._labels, name)

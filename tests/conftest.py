@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.ingest.sources import article_from_html_file
+from bot.models import Article
 from bot.settings import Settings, load_settings
 from devtools.botapi import BotAPIServer
 from devtools.pages import PageServer
@@ -51,3 +53,9 @@ def settings(tmp_path: Path) -> Settings:
         },
         dotenv=None,
     )
+
+
+@pytest.fixture
+def sample_article() -> Article:
+    """The bundled sample article, extracted."""
+    return article_from_html_file(SAMPLE_HTML)

@@ -9,6 +9,7 @@ multipart are never part of the signature).
 from __future__ import annotations
 
 import hmac
+from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlsplit
 
 from oauthlib.oauth1.rfc5849 import signature, utils
@@ -39,5 +40,6 @@ def verify(
     params = signature.normalize_parameters([*query, *oauth.items()])
     base_uri = signature.base_string_uri(f"{parts.scheme}://{parts.netloc}{parts.path}")
     base = signature.signature_base_string(method.upper(), base_uri, params)
-    expected = signature.sign_hmac_sha1(base, consumer_secret, token_secret)
+    secrets = SimpleNamespace(client_secret=consumer_secret, resource_owner_secret=token_secret)
+    expected = signature.sign_hmac_sha1_with_client(base, secrets)
     return hmac.compare_digest(expected, claimed)

@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.ingest.sources import article_from_html_file
-from bot.models import Article
 from bot.newsroom.models import Person, Target
 from bot.newsroom.workflow import Newsroom, NewsroomConfig
 from bot.pipeline import ShareService, build_share_service
@@ -53,11 +51,6 @@ class Desk:
 @pytest.fixture
 def clock() -> Clock:
     return Clock(dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC))
-
-
-@pytest.fixture
-def sample_article() -> Article:
-    return article_from_html_file(ROOT / "examples" / "sample-article.html")
 
 
 @pytest.fixture
