@@ -10,7 +10,7 @@ import pytest
 from bot.ingest.sources import article_from_html_file
 from bot.models import Article
 from bot.settings import Settings, load_settings
-from devtools.botapi import BotAPIServer
+from devtools.botapi import TELEGRAM_LIMITS, BotAPIServer
 from devtools.pages import PageServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,10 +26,26 @@ def page_server() -> Iterator[PageServer]:
         server.stop()
 
 
+NO_FLOOD_LIMITS = "no_flood_limits"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{NO_FLOOD_LIMITS}: the local Bot API server of this test enforces no sending limits "
+        "(for a test that needs a burst Telegram would refuse; say why next to it)",
+    )
+
+
 @pytest.fixture
-def bot_api() -> Iterator[BotAPIServer]:
-    """A local Bot API server (Telegram's HTTP protocol) for one test."""
-    api = BotAPIServer().start()
+def bot_api(request: pytest.FixtureRequest) -> Iterator[BotAPIServer]:
+    """A local Bot API server (Telegram's HTTP protocol) for one test.
+
+    Telegram's flood limits are enforced unless the test is marked ``no_flood_limits``;
+    plain-HTTP webhooks on 127.0.0.1 are allowed (the test's bot listens without TLS).
+    """
+    flood = None if request.node.get_closest_marker(NO_FLOOD_LIMITS) else TELEGRAM_LIMITS
+    api = BotAPIServer(flood=flood, allow_local_webhooks=True).start()
     try:
         yield api
     finally:

@@ -11,13 +11,24 @@ from PIL import Image, UnidentifiedImageError
 
 from devtools.botapi.objects import check_markup
 from devtools.botapi.parse_mode import formatted
-from devtools.botapi.protocol import MAX_CAPTION, JSONDict, bad_request, int_param
+from devtools.botapi.protocol import (
+    MAX_CAPTION,
+    APIError,
+    JSONDict,
+    bad_request,
+    forbidden,
+    int_param,
+)
 from devtools.botapi.records import StoredFile
 from devtools.botapi.state import ServerState
 
 
 class Chats(ServerState):
-    """Builds and keeps users, chats, messages and files with Bot API 9.x shapes."""
+    """Builds and keeps users, chats, messages and files with Bot API 9.x shapes.
+
+    Each chat also holds the bot's membership (``member``, ``administrator``, ``kicked`` …):
+    a user who blocked the bot or a group that removed it answers 403, as Telegram does.
+    """
 
     def user(
         self,
@@ -32,42 +43,100 @@ class Chats(ServerState):
             user["username"] = username
         if language_code:
             user["language_code"] = language_code
+        with self._cond:
+            self._users[user_id] = user
         return user
 
     def private_chat(self, user: JSONDict) -> JSONDict:
         chat = {"id": user["id"], "type": "private", "first_name": user["first_name"]}
         if "username" in user:
             chat["username"] = user["username"]
-        return self._remember_chat(chat)
+        with self._cond:
+            known = self._chats.get(chat["id"])
+            if known is not None:
+                return known  # the same chat, whatever state (blocked …) it is in
+            self._members.setdefault(chat["id"], {})[user["id"]] = "member"
+            self._users.setdefault(user["id"], user)
+        return self._remember_chat(chat, bot_status="member")
 
-    def group(self, chat_id: int, title: str, *, supergroup: bool = True) -> JSONDict:
+    def group(
+        self,
+        chat_id: int,
+        title: str,
+        *,
+        supergroup: bool = True,
+        username: str | None = None,
+        bot_is_admin: bool = False,
+    ) -> JSONDict:
+        """A group the bot is a member of (an administrator with ``bot_is_admin``: then it
+        receives every message, privacy mode or not). A public supergroup has a
+        ``username`` and can be addressed as ``@username``."""
         kind = "supergroup" if supergroup else "group"
-        return self._remember_chat({"id": chat_id, "type": kind, "title": title})
+        chat: JSONDict = {"id": chat_id, "type": kind, "title": title}
+        if username:
+            chat["username"] = username
+        return self._remember_chat(chat, bot_status="administrator" if bot_is_admin else "member")
 
-    def channel(self, chat_id: int, title: str, *, username: str | None = None) -> JSONDict:
+    def channel(
+        self, chat_id: int, title: str, *, username: str | None = None, bot_is_admin: bool = True
+    ) -> JSONDict:
+        """A channel (ids look like -100…); a bot can only post in it as an administrator.
+        With ``username`` it is public and can be addressed as ``@username``."""
         chat: JSONDict = {"id": chat_id, "type": "channel", "title": title}
         if username:
             chat["username"] = username
-        return self._remember_chat(chat)
+        return self._remember_chat(chat, bot_status="administrator" if bot_is_admin else "left")
 
-    def _remember_chat(self, chat: JSONDict) -> JSONDict:
+    def add_member(self, chat: JSONDict, user: JSONDict, status: str = "member") -> None:
+        """Make ``user`` a member of ``chat`` (``member``, ``administrator``, ``creator``,
+        ``left`` or ``kicked``), as ``getChatMember`` will report."""
+        if status not in {"member", "administrator", "creator", "left", "kicked"}:
+            raise ValueError(f"unknown chat member status {status!r}")
+        with self._cond:
+            self._users.setdefault(user["id"], user)
+            self._members.setdefault(chat["id"], {})[user["id"]] = status
+
+    def _remember_chat(self, chat: JSONDict, *, bot_status: str) -> JSONDict:
         with self._cond:
             self._chats[chat["id"]] = chat
+            self._bot_status[chat["id"]] = bot_status
+            if chat.get("username") and chat["type"] != "private":
+                self._usernames[str(chat["username"]).lower()] = chat["id"]
         return chat
 
-    def _chat(self, params: JSONDict) -> JSONDict:
-        raw = params.get("chat_id")
+    def _chat(self, params: JSONDict, *, sending: bool = True) -> JSONDict:
+        """The chat ``chat_id`` names (a number, or ``@username`` of a public chat); 400
+        when unknown, 403 when the bot may not write there and ``sending``."""
+        chat = self._find_chat(params.get("chat_id"))
+        if sending:
+            with self._cond:
+                status = self._bot_status.get(chat["id"], "member")
+            if status in {"kicked", "left"}:
+                raise forbidden(_refusal(chat, status))
+        return chat
+
+    def _find_chat(self, raw: object) -> JSONDict:
         if raw is None or raw == "":
             raise bad_request("chat_id is empty")
-        try:
-            chat_id = int(raw)
-        except (TypeError, ValueError):
-            raise bad_request("chat not found") from None
         with self._cond:
-            chat = self._chats.get(chat_id)
+            if isinstance(raw, str) and raw.startswith("@"):
+                chat_id = self._usernames.get(raw[1:].lower())
+            else:
+                try:
+                    chat_id = int(str(raw))
+                except ValueError:
+                    chat_id = None
+            chat = self._chats.get(chat_id) if chat_id is not None else None
         if chat is None:
             raise bad_request("chat not found")
         return chat
+
+    def _resolve_chat_id(self, params: JSONDict) -> int | None:
+        """The numeric id of ``chat_id`` when it names a known chat (for the records)."""
+        try:
+            return int(self._find_chat(params.get("chat_id"))["id"])
+        except APIError:
+            return None
 
     def _new_message(self, chat: JSONDict, *, sender: JSONDict) -> JSONDict:
         with self._cond:
@@ -94,8 +163,10 @@ class Chats(ServerState):
             if replied is None and not reply.get("allow_sending_without_reply"):
                 raise bad_request("message to be replied not found")
         message = self._new_message(chat, sender=self.bot_user)
+        with self._cond:  # what the bot may edit and delete later
+            self._by_bot.add((chat["id"], message["message_id"]))
         if replied is not None:
-            message["reply_to_message"] = replied
+            message["reply_to_message"] = quoted(replied)
         if markup is not None and "inline_keyboard" in markup:
             message["reply_markup"] = markup
         return message
@@ -138,3 +209,18 @@ class Chats(ServerState):
         with self._cond:
             self.files[stored.file_id] = stored
         return stored
+
+
+def quoted(message: JSONDict) -> JSONDict:
+    """A message as ``reply_to_message`` carries it: Telegram never nests a further reply."""
+    return {k: v for k, v in message.items() if k != "reply_to_message"}
+
+
+def _refusal(chat: JSONDict, status: str) -> str:
+    """Telegram's 403 description for a chat the bot may not write to."""
+    kind = chat["type"]
+    if kind == "private":
+        return "bot was blocked by the user"
+    if status == "left":
+        return f"bot is not a member of the {kind} chat"
+    return f"bot was kicked from the {kind} chat"

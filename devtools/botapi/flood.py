@@ -1,54 +1,144 @@
-"""Flood limits on demand: forced 429s for the next calls, or a per-chat sending rate."""
+"""Telegram's sending limits, on by default, and the 429s they produce.
+
+Telegram's bot FAQ gives the figures a bot must live with: about 30 messages per second in
+all, about one message per second in any one chat ("short bursts" allowed, then 429s), and
+20 messages per minute in a group. Channels are limited like groups. A request over a limit
+is answered ``429 Too Many Requests: retry after N`` with ``parameters.retry_after`` = N
+whole seconds, and nothing is sent.
+
+What counts as a message: every ``send*`` method but ``sendChatAction``, and
+``copyMessage(s)``/``forwardMessage(s)``; an album (``sendMediaGroup``) is one request and
+counts once. Edits, deletions, chat actions and query answers are not counted: Telegram
+publishes no figure for them.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from devtools.botapi.protocol import JSONDict, too_many
-from devtools.botapi.state import ServerState
 
-_SENDING_METHODS = frozenset(
-    {"sendmessage", "sendphoto", "senddocument", "sendmediagroup", "copymessage"}
+COUNTED_METHODS = frozenset(
+    {
+        "sendmessage",
+        "sendphoto",
+        "senddocument",
+        "sendvideo",
+        "sendanimation",
+        "sendaudio",
+        "sendvoice",
+        "sendvideonote",
+        "sendsticker",
+        "sendlocation",
+        "sendvenue",
+        "sendcontact",
+        "sendpoll",
+        "senddice",
+        "sendmediagroup",
+        "sendpaidmedia",
+        "copymessage",
+        "copymessages",
+        "forwardmessage",
+        "forwardmessages",
+    }
 )
+_SHARED_CHATS = frozenset({"group", "supergroup", "channel"})
 
 
-class FloodLimits(ServerState):
-    """429 Too Many Requests with ``retry_after``, when a test switches it on."""
+@dataclass(frozen=True, slots=True)
+class FloodPolicy:
+    """How many messages a bot may send before the server answers 429.
 
-    def fail_next(
-        self, method: str | None = None, *, times: int = 1, retry_after: int = 1
+    Attributes:
+        per_second: messages per second across all chats (a sliding one-second window).
+        chat_per_second: sustained messages per second in one chat (a token bucket) …
+        chat_burst: … which allows this many at once after a quiet moment.
+        group_per_minute: messages per minute in one group, supergroup or channel (a
+            sliding sixty-second window), on top of the per-chat rate.
+    """
+
+    per_second: int = 30
+    chat_per_second: float = 1.0
+    chat_burst: int = 3
+    group_per_minute: int = 20
+
+
+TELEGRAM_LIMITS = FloodPolicy()
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    """What one accepted message took from the windows (given back if the call fails)."""
+
+    chat_id: int
+    at: float
+    shared: bool
+
+
+class FloodWindows:
+    """The windows of one bot. Not locked: the server calls it under its own lock.
+
+    ``clock`` gives monotonic seconds; a test passes its own to step time by hand.
+    """
+
+    def __init__(
+        self, policy: FloodPolicy | None, clock: Callable[[], float] = time.monotonic
     ) -> None:
-        """Answer the next ``times`` calls of ``method`` (any method but getUpdates if None)
-        with 429 Too Many Requests and ``retry_after``."""
-        with self._cond:
-            for _ in range(times):
-                self._forced.append((method.lower() if method else None, retry_after))
+        self.clock = clock
+        self.reset(policy)
 
-    def enable_flood_limits(self, *, per_chat: int = 1, per_seconds: float = 1.0) -> None:
-        """At most ``per_chat`` messages per chat in any ``per_seconds`` window; then 429."""
-        with self._cond:
-            self._flood = (per_chat, per_seconds)
-            self._flood_log.clear()
+    def reset(self, policy: FloodPolicy | None) -> None:
+        self.policy = policy
+        self._sent: deque[float] = deque()
+        self._buckets: dict[int, tuple[float, float]] = {}  # chat → (tokens, when)
+        self._shared: dict[int, deque[float]] = {}
 
-    def disable_flood_limits(self) -> None:
-        with self._cond:
-            self._flood = None
-
-    def _check_flood(self, name: str, params: JSONDict) -> None:
-        with self._cond:
-            for index, (method, retry_after) in enumerate(self._forced):
-                if method is None or method == name:
-                    del self._forced[index]
-                    raise too_many(retry_after)
-            if self._flood is None or name not in _SENDING_METHODS:
-                return
-            limit, window = self._flood
-            now = time.monotonic()
-            log = self._flood_log.setdefault(params.get("chat_id", ""), deque())
-            while log and now - log[0] >= window:
-                log.popleft()
-            if len(log) >= limit:
-                raise too_many(max(1, math.ceil(window - (now - log[0]))))
+    def take(self, name: str, chat: JSONDict) -> Ticket | None:
+        """Account one message of ``name`` to ``chat``; raise 429 when over a limit."""
+        policy = self.policy
+        if policy is None or name not in COUNTED_METHODS:
+            return None
+        now = self.clock()
+        waits: list[float] = []
+        while self._sent and now - self._sent[0] >= 1.0:
+            self._sent.popleft()
+        if len(self._sent) >= policy.per_second:
+            waits.append(self._sent[len(self._sent) - policy.per_second] + 1.0 - now)
+        tokens, when = self._buckets.get(chat["id"], (float(policy.chat_burst), now))
+        tokens = min(float(policy.chat_burst), tokens + (now - when) * policy.chat_per_second)
+        if tokens < 1.0:
+            waits.append((1.0 - tokens) / policy.chat_per_second)
+        shared = chat["type"] in _SHARED_CHATS
+        log = self._shared.setdefault(chat["id"], deque()) if shared else deque()
+        while log and now - log[0] >= 60.0:
+            log.popleft()
+        if shared and len(log) >= policy.group_per_minute:
+            waits.append(log[len(log) - policy.group_per_minute] + 60.0 - now)
+        if waits:
+            # Telegram speaks in whole seconds, never 0.
+            raise too_many(max(1, math.ceil(max(waits) - 1e-9)))
+        self._sent.append(now)
+        self._buckets[chat["id"]] = (tokens - 1.0, now)
+        if shared:
             log.append(now)
+        return Ticket(chat["id"], now, shared)
+
+    def give_back(self, ticket: Ticket | None) -> None:
+        """The message was refused after all (a bad request): it sent nothing."""
+        if ticket is None or self.policy is None:
+            return
+        _remove(self._sent, ticket.at)
+        tokens, when = self._buckets.get(ticket.chat_id, (0.0, ticket.at))
+        self._buckets[ticket.chat_id] = (min(float(self.policy.chat_burst), tokens + 1.0), when)
+        if ticket.shared:
+            _remove(self._shared.get(ticket.chat_id, deque()), ticket.at)
+
+
+def _remove(log: deque[float], at: float) -> None:
+    with contextlib.suppress(ValueError):  # already out of the window
+        log.remove(at)

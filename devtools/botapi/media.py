@@ -27,13 +27,7 @@ class MediaMethods(Chats):
         upload = files.get("document") if value is None else upload_for(value, files)
         stored = self._input_file(value, files, "document", "document")
         message = self._bot_message(chat, params)
-        message["document"] = {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "file_name": upload.filename if upload else "file",
-            "mime_type": upload.content_type if upload else "application/octet-stream",
-            "file_size": len(stored.data),
-        }
+        message["document"] = document(stored, upload)
         self._add_caption(message, params)
         return self._save_message(message)
 
@@ -52,7 +46,10 @@ class MediaMethods(Chats):
             stored = self._input_file(item.get("media"), files, item["type"])
             message = self._bot_message(chat, params)
             message["media_group_id"] = group_id
-            message["photo"] = photo_sizes(stored)
+            if item["type"] == "photo":
+                message["photo"] = photo_sizes(stored)
+            else:
+                message["document"] = document(stored, upload_for(item.get("media"), files))
             self._add_caption(message, item)
             sent.append(self._save_message(message))
         return sent
@@ -83,3 +80,14 @@ class MediaMethods(Chats):
         if stored is None:
             raise bad_request("wrong file identifier/HTTP URL specified")
         return stored
+
+
+def document(stored: StoredFile, upload: UploadedFile | None) -> JSONDict:
+    """A Document object for a stored file (named after its upload when there was one)."""
+    return {
+        "file_id": stored.file_id,
+        "file_unique_id": stored.file_unique_id,
+        "file_name": upload.filename if upload else "file",
+        "mime_type": upload.content_type if upload else "application/octet-stream",
+        "file_size": len(stored.data),
+    }

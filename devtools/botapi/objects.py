@@ -32,9 +32,17 @@ def check_markup(markup: Any) -> None:
     """Reject an inline keyboard the real server would refuse (raises :class:`APIError`)."""
     if not isinstance(markup, dict):
         raise bad_request("can't parse reply keyboard markup JSON object")
+    if "force_reply" in markup:
+        # ForceReply: the user's client opens a reply to the bot's message.
+        if markup["force_reply"] is not True:
+            raise bad_request("can't parse reply keyboard markup JSON object")
+        placeholder = markup.get("input_field_placeholder")
+        if placeholder is not None and not 1 <= len(str(placeholder)) <= 64:
+            raise bad_request("input field placeholder must be 1-64 characters long")
+        return
     rows = markup.get("inline_keyboard")
     if rows is None:
-        return  # reply keyboards and the like: accepted without inspection
+        return  # reply keyboards and their removal: accepted without inspection
     if not isinstance(rows, list) or len(rows) > 100:
         raise bad_request("REPLY_MARKUP_INVALID")
     for row in rows:

@@ -21,6 +21,8 @@ class WebhookPoster:
     def __init__(self) -> None:
         self._origin: tuple[str, str] | None = None
         self._connection: http.client.HTTPConnection | None = None
+        # The webhook's Retry-After on its last refusal (Telegram honours it), else None.
+        self.retry_after: float | None = None
 
     def post(self, url: str, update: JSONDict, secret: str | None) -> tuple[int, str | None]:
         """POST ``update`` as JSON; return the status (0 = no answer) and an error text."""
@@ -30,6 +32,7 @@ class WebhookPoster:
             headers["X-Telegram-Bot-Api-Secret-Token"] = secret
         parts = urlsplit(url)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        self.retry_after = None
         reused = self._connection is not None and self._origin == (parts.scheme, parts.netloc)
         try:
             return self._exchange(parts.scheme, parts.netloc, path, body, headers)
@@ -55,6 +58,9 @@ class WebhookPoster:
             self.close()
         if 200 <= answer.status < 300:
             return answer.status, None
+        retry_after = answer.getheader("Retry-After", "")
+        if retry_after.isdigit():
+            self.retry_after = float(retry_after)
         return answer.status, f"Wrong response from the webhook: {answer.status} {answer.reason}"
 
     def close(self) -> None:

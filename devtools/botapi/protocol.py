@@ -31,6 +31,7 @@ JSON_FIELDS = frozenset(
         "allowed_updates",
         "media",
         "button",
+        "message_ids",
     }
 )
 MAX_TEXT = 4096
@@ -56,6 +57,22 @@ def too_many(retry_after: int) -> APIError:
     return APIError(
         429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
     )
+
+
+def forbidden(reason: str) -> APIError:
+    return APIError(403, f"Forbidden: {reason}")
+
+
+class GatewayError(APIError):
+    """A 5xx from Telegram's front servers: an HTML page, not the Bot API's JSON."""
+
+    def html(self) -> bytes:
+        title = f"{self.code} {self.description}"
+        return (
+            f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
+            f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n"
+            "</body>\r\n</html>\r\n"
+        ).encode()
 
 
 def error_body(exc: APIError) -> JSONDict:

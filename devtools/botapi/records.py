@@ -31,6 +31,9 @@ class Call:
     error: str | None = None
     done: float = 0.0  # time.monotonic() when the answer was ready (after a long poll's wait)
     content_type: str = ""  # how the body came: application/json, multipart/form-data …
+    chat: int | None = None  # the chat's numeric id, also when it was addressed by @username
+    fault: str | None = None  # the injected fault this call met (see devtools.botapi.faults)
+    delay: float = 0.0  # seconds the answer is held back (a slow-answer fault)
 
     @property
     def name(self) -> str:
@@ -41,7 +44,14 @@ class Call:
         return self.status == 200
 
     @property
+    def answered(self) -> bool:
+        """Whether the client got an answer (a dropped connection gets none)."""
+        return self.fault not in {"drop", "drop-after"}
+
+    @property
     def chat_id(self) -> int | str | None:
+        if self.chat is not None:
+            return self.chat
         value = self.params.get("chat_id")
         if isinstance(value, str) and re.fullmatch(r"-?\d+", value):
             return int(value)
@@ -70,12 +80,30 @@ class Webhook:
 
 @dataclass(slots=True)
 class Delivery:
-    """One webhook POST the server made."""
+    """One webhook POST the server made (every attempt is one Delivery)."""
 
     update_id: int
-    status: int
+    status: int  # 0 when the connection failed or was closed without an answer
     secret_token: str | None
-    at: float
+    at: float  # time.monotonic() when the answer came (or the attempt failed)
+    started: float = 0.0  # time.monotonic() when the POST began
+    attempt: int = 1
+    error: str | None = None
+    gave_up: bool = False  # the last attempt failed: the update is dropped, as Telegram does
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackAnswer:
+    """How the bot answered a button press (``answerCallbackQuery``)."""
+
+    text: str
+    show_alert: bool
+    url: str | None
+    cache_time: int
 
 
 def call_matches(

@@ -3,9 +3,12 @@ that turns one HTTP request into one :meth:`BotAPIServer.handle` call."""
 
 from __future__ import annotations
 
+import contextlib
 import email.parser
 import email.policy
 import json
+import socket
+import time
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
@@ -16,6 +19,7 @@ from devtools.botapi.protocol import (
     METHOD_PATH,
     TOKEN_SHAPE,
     APIError,
+    GatewayError,
     JSONDict,
     bad_request,
     error_body,
@@ -120,7 +124,14 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._answer(400, {"ok": False, "error_code": 400, "description": "Bad Request"})
             return
         call = self.server.handle(method, params, files, content_type=content_type)
-        if isinstance(call.result, APIError):
+        if not call.answered:
+            self._hang_up()
+            return
+        if call.delay:
+            time.sleep(call.delay)
+        if isinstance(call.result, GatewayError):
+            self._answer_bytes(call.status, call.result.html(), "text/html")
+        elif isinstance(call.result, APIError):
             self._answer(call.status, error_body(call.result))
         else:
             self._answer(200, {"ok": True, "result": call.result})
@@ -161,14 +172,23 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def _answer(self, status: int, payload: JSONDict) -> None:
         data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        self._answer_bytes(status, data, "application/json")
+
+    def _answer_bytes(self, status: int, data: bytes, content_type: str) -> None:
         try:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a cancelled long poll at shutdown)
+
+    def _hang_up(self) -> None:
+        """Close the connection without a byte of answer (a dropped-connection fault)."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
 
     def log_message(self, format: str, *args: object) -> None:
         return

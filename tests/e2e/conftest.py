@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
+from telegram import Bot
 
 from bot.settings import Settings
-from devtools.botapi import BotAPIServer
+from devtools.botapi import DEFAULT_TOKEN, BotAPIServer
 from devtools.pages import PageServer
 from handlers.services import BotOptions
 from tests.e2e.harness import RunningBot, bot_settings
@@ -20,12 +21,20 @@ StartBot = Callable[..., RunningBot]
 
 
 @pytest.fixture
-def api() -> Iterator[BotAPIServer]:
-    server = BotAPIServer().start()
-    try:
-        yield server
-    finally:
-        server.stop()
+def api(bot_api: BotAPIServer) -> BotAPIServer:
+    """The local Bot API server the bot talks to: Telegram's flood limits on unless the
+    test is marked ``no_flood_limits`` (see tests/conftest.py)."""
+    return bot_api
+
+
+@pytest.fixture
+async def bot(bot_api: BotAPIServer) -> AsyncIterator[Bot]:
+    """A bare python-telegram-bot client of the local server (no handlers, no limiter)."""
+    client = Bot(
+        DEFAULT_TOKEN, base_url=f"{bot_api.root}/bot", base_file_url=f"{bot_api.root}/file/bot"
+    )
+    async with client:
+        yield client
 
 
 @pytest.fixture(params=["polling", "webhook"])

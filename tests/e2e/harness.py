@@ -3,17 +3,23 @@
 The bot runs exactly as ``python main.py run`` runs it (:func:`handlers.runner.serve`: the
 real pipeline, the real SQLite cache, unmodified python-telegram-bot); the test thread plays
 the users through :class:`~devtools.botapi.BotAPIServer` and waits for what the bot
-sends.
+sends. :class:`HookServer` stands in for a bot's webhook endpoint when a test drives the
+Bot API server with a bare client.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
+import json
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from PIL import Image
 from telegram.ext import Application
 
 from bot.settings import Secret, Settings
@@ -119,3 +125,75 @@ def buttons(call: Call) -> list[dict[str, Any]]:
 
 def has_arabic(text: str) -> bool:
     return re.search(r"[\u0600-\u06FF]", text) is not None
+
+
+def png(width: int = 40, height: int = 21, colour: tuple[int, int, int] = (200, 16, 46)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+# Answers a webhook endpoint may give instead of 200: (status, extra headers) or None.
+Refusal = Callable[[dict[str, Any]], tuple[int, dict[str, str]] | None]
+
+
+class _HookHandler(BaseHTTPRequestHandler):
+    server: HookServer
+    protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        with self.server.lock:
+            self.server.connections += 1
+
+    def do_POST(self) -> None:
+        update = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        refusal = self.server.refuse(update) if self.server.refuse else None
+        status, headers = refusal or (200, {})
+        with self.server.lock:
+            self.server.attempts.append((update["update_id"], status))
+            if status == 200:
+                self.server.updates.append(update)
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        for name, value in headers.items():
+            self.send_header(name, value)
+        if self.server.mode == "close":
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.server.mode == "drop":
+            self.close_connection = True  # hangs up without saying so
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+class HookServer(ThreadingHTTPServer):
+    """A bot's webhook endpoint on 127.0.0.1: records the updates it accepted, every
+    attempt ``(update_id, status)`` and the connections they came on.
+
+    ``mode``: ``keep`` the connection alive, ``close`` it saying so, or ``drop`` it
+    silently after each answer. ``refuse(update)`` may answer (status, headers) instead
+    of 200.
+    """
+
+    daemon_threads = True
+
+    def __init__(self, mode: str = "keep", *, refuse: Refusal | None = None) -> None:
+        super().__init__(("127.0.0.1", 0), _HookHandler)
+        self.mode = mode
+        self.refuse = refuse
+        self.connections = 0
+        self.updates: list[dict[str, Any]] = []
+        self.attempts: list[tuple[int, int]] = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}/hook"
+
+    def close(self) -> None:
+        self.shutdown()
+        self.server_close()

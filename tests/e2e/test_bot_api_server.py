@@ -2,37 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import io
-import json
-import threading
-from collections.abc import AsyncIterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
-from PIL import Image
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
-from telegram.error import BadRequest, EndPointNotFound, InvalidToken, RetryAfter
+from telegram.error import BadRequest, EndPointNotFound, InvalidToken
 
-from devtools.botapi import DEFAULT_TOKEN, BotAPIServer, detect_entities, parse_html
-from devtools.botapi.poster import WebhookPoster
+from devtools.botapi import BotAPIServer, detect_entities, parse_html
+from tests.e2e.harness import png
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
-
-
-@pytest.fixture
-async def bot(bot_api: BotAPIServer) -> AsyncIterator[Bot]:
-    client = Bot(
-        DEFAULT_TOKEN, base_url=f"{bot_api.root}/bot", base_file_url=f"{bot_api.root}/file/bot"
-    )
-    async with client:
-        yield client
-
-
-def png(width: int = 40, height: int = 21) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), (200, 16, 46)).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 async def test_get_me_has_the_fields_ptb_needs(bot: Bot) -> None:
@@ -117,21 +94,6 @@ async def test_get_updates_honours_offset_and_timeout(bot: Bot, bot_api: BotAPIS
     assert await bot.get_updates(offset=updates[0].update_id + 1, timeout=0) == ()
 
 
-async def test_flood_limit_answers_429_with_retry_after(bot: Bot, bot_api: BotAPIServer) -> None:
-    bot_api.private_chat(bot_api.user(506))
-    bot_api.fail_next("sendMessage", retry_after=3)
-    with pytest.raises(RetryAfter) as caught:
-        await bot.send_message(506, "أول")
-    assert "3" in str(caught.value)
-    await bot.send_message(506, "ثان")
-
-    bot_api.enable_flood_limits(per_chat=2, per_seconds=60)
-    await bot.send_message(506, "1")
-    await bot.send_message(506, "2")
-    with pytest.raises(RetryAfter):
-        await bot.send_message(506, "3")
-
-
 async def test_unknown_method_is_404(bot: Bot, bot_api: BotAPIServer) -> None:
     with pytest.raises(EndPointNotFound):  # PTB's name for the 404 once getMe succeeded
         await bot.do_api_request("sendTeleportation", api_kwargs={"chat_id": 1})
@@ -170,91 +132,3 @@ def test_user_text_gets_telegram_like_entities() -> None:
         ("url", "https://akhbar-sahel.ma/a/1"),
         ("mention", "@nashir_test_bot"),
     ]
-
-
-class _HookHandler(BaseHTTPRequestHandler):
-    server: HookServer
-    protocol_version = "HTTP/1.1"
-
-    def setup(self) -> None:
-        super().setup()
-        with self.server.lock:
-            self.server.connections += 1
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        with self.server.lock:
-            self.server.updates.append(json.loads(body))
-        self.send_response(200)
-        self.send_header("Content-Length", "0")
-        if self.server.mode == "close":
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if self.server.mode == "drop":
-            self.close_connection = True  # hangs up without saying so
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
-
-class HookServer(ThreadingHTTPServer):
-    """A webhook endpoint counting the connections updates arrive on."""
-
-    daemon_threads = True
-
-    def __init__(self, mode: str = "keep") -> None:
-        super().__init__(("127.0.0.1", 0), _HookHandler)
-        self.mode = mode
-        self.connections = 0
-        self.updates: list[dict[str, object]] = []
-        self.lock = threading.Lock()
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}/hook"
-
-    def close(self) -> None:
-        self.shutdown()
-        self.server_close()
-
-
-async def test_webhook_updates_arrive_over_a_kept_alive_connection(
-    bot: Bot, bot_api: BotAPIServer
-) -> None:
-    hook = HookServer()
-    try:
-        await bot.set_webhook(hook.url, max_connections=1, secret_token="hook_secret")
-        user = bot_api.user(801)
-        for number in range(5):
-            bot_api.send_message(user, f"رسالة {number}")
-        await asyncio.to_thread(bot_api.wait_until_idle)
-        await bot.delete_webhook()
-    finally:
-        hook.close()
-    assert [u["message"]["text"] for u in hook.updates] == [f"رسالة {n}" for n in range(5)]
-    assert [d.status for d in bot_api.deliveries] == [200] * 5
-    assert hook.connections == 1  # as Telegram does: no new connection per update
-
-
-@pytest.mark.parametrize("mode", ["close", "drop"])
-def test_the_poster_reconnects_when_the_bot_closes_the_connection(mode: str) -> None:
-    hook = HookServer(mode)
-    poster = WebhookPoster()
-    try:
-        answers = [poster.post(hook.url, {"update_id": n}, "s") for n in range(3)]
-    finally:
-        poster.close()
-        hook.close()
-    assert answers == [(200, None)] * 3
-    assert [u["update_id"] for u in hook.updates] == [0, 1, 2]  # each once
-    assert hook.connections == 3
-
-
-def test_the_poster_reports_an_unreachable_webhook() -> None:
-    hook = HookServer()
-    url = hook.url
-    hook.close()
-    status, error = WebhookPoster().post(url, {"update_id": 1}, None)
-    assert status == 0 and error is not None and error.startswith("Connection failed")

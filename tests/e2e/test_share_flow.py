@@ -160,6 +160,9 @@ def test_the_same_article_twice_comes_from_the_cache(
 
 
 @pytest.mark.parametrize("mode", ["polling"])  # one getUpdates answer carries the burst
+# Sixty acknowledgements at once are over Telegram's 30 messages/s: this is about the order
+# inside the bot; bench/bot_load.py measures the drain under the limits.
+@pytest.mark.no_flood_limits
 def test_in_a_burst_everyone_is_acknowledged_before_any_page_is_fetched(
     start_bot: StartBot, api: BotAPIServer, page_server: PageServer, article_url: str
 ) -> None:
@@ -244,7 +247,9 @@ def test_in_groups_only_mentions_and_commands_are_answered(
     ignored_url = page_server.add("/ignored.html", body=article_variant(sample_html, 1))
     mention_url = page_server.add("/mention.html", body=article_variant(sample_html, 2))
     command_url = page_server.add("/command.html", body=article_variant(sample_html, 3))
-    group = api.group(-1009876543210, "غرفة التحرير")
+    # An administrator bot receives every group message (privacy mode does not filter
+    # them), so what is ignored here is ignored by the bot's own filters.
+    group = api.group(-1009876543210, "غرفة التحرير", bot_is_admin=True)
     editor = api.user(1008, "مريم")
     mark = api.mark()
 
