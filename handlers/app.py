@@ -16,6 +16,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.flood import FloodLimiter
 from handlers.approval import on_newsroom_button, on_reply
 from handlers.bot_request import AiohttpRequest
 from handlers.callbacks import on_button
@@ -70,7 +71,7 @@ def build_application(token: str, api_root: str, services: BotServices) -> Appli
             AiohttpRequest(connection_pool_size=CONNECTION_POOL_SIZE, pool_timeout=POOL_TIMEOUT)
         )
         .get_updates_request(AiohttpRequest(connection_pool_size=1))
-        .rate_limiter(RetryAfterLimiter(max_in_flight=MAX_IN_FLIGHT))
+        .rate_limiter(RetryAfterLimiter(max_in_flight=MAX_IN_FLIGHT, flood=FloodLimiter()))
         .job_queue(None)
         .build()
     )

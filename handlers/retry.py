@@ -23,13 +23,15 @@ import itertools
 import logging
 import warnings
 from collections import Counter
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from enum import IntEnum
 from typing import Any
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
+
+from bot.flood import FloodLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +97,18 @@ class PriorityGate:
             if not self._queued[priority] and self._watchers:
                 self._wake_watchers()
 
+    @contextlib.contextmanager
+    def waiting(self, priority: int) -> Iterator[None]:
+        """Count a request as waiting at ``priority`` while it waits elsewhere (for its flood
+        slot), so that :meth:`settled` keeps seeing it."""
+        self._queued[priority] += 1
+        try:
+            yield
+        finally:
+            self._queued[priority] -= 1
+            if not self._queued[priority] and self._watchers:
+                self._wake_watchers()
+
     def release(self) -> None:
         while self._waiting:
             _, _, turn = heapq.heappop(self._waiting)
@@ -126,8 +140,42 @@ class PriorityGate:
         self._watchers = still
 
 
+# Bot API methods that count as messages for Telegram's flood limits (as its FAQ describes
+# them: sending, copying and forwarding; not edits, deletions, chat actions or answers).
+COUNTED_ENDPOINTS = frozenset(
+    {
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "sendVideo",
+        "sendAnimation",
+        "sendAudio",
+        "sendVoice",
+        "sendVideoNote",
+        "sendSticker",
+        "sendLocation",
+        "sendVenue",
+        "sendContact",
+        "sendPoll",
+        "sendDice",
+        "sendMediaGroup",
+        "sendPaidMedia",
+        "copyMessage",
+        "copyMessages",
+        "forwardMessage",
+        "forwardMessages",
+    }
+)
+
+
 class RetryAfterLimiter(BaseRateLimiter[Priority]):
-    """Caps requests in flight, orders them by :class:`Priority`, retries after 429s.
+    """Keeps messages within Telegram's flood limits, caps requests in flight, orders them by
+    :class:`Priority`, and retries after 429s.
+
+    Every message (see :data:`COUNTED_ENDPOINTS`) first waits for its slot from the
+    :class:`~bot.flood.FloodLimiter` — replies, the editors' group and the channel alike, so
+    a burst of approvals queues instead of earning 429s; a 429 that comes anyway blocks its
+    chat for ``retry_after``.
 
     Pass ``rate_limit_args=Priority.URGENT`` (or LOW) to a bot method to override the
     endpoint's default priority.
@@ -137,6 +185,7 @@ class RetryAfterLimiter(BaseRateLimiter[Priority]):
         max_retries: attempts after the first one.
         max_wait: a longer ``retry_after`` is not waited for: the error goes to the handler.
         sleep: the wait function (tests may pass their own).
+        flood: the flood limiter (None: only react to 429s).
     """
 
     def __init__(
@@ -146,8 +195,10 @@ class RetryAfterLimiter(BaseRateLimiter[Priority]):
         max_retries: int = 3,
         max_wait: float = 60.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        flood: FloodLimiter | None = None,
     ) -> None:
         self.max_in_flight = max_in_flight
+        self.flood = flood
         self.max_retries = max_retries
         self.max_wait = max_wait
         self._sleep = sleep
@@ -188,8 +239,15 @@ class RetryAfterLimiter(BaseRateLimiter[Priority]):
             if rate_limit_args is not None
             else _ENDPOINT_PRIORITY.get(endpoint, Priority.NORMAL)
         )
+        counted = self.flood is not None and endpoint in COUNTED_ENDPOINTS
+        chat_id = data.get("chat_id")
         attempt = 0
         while True:
+            if counted:
+                assert self.flood is not None
+                # Waiting for the slot holds no connection: other chats' requests go on.
+                with self._gate.waiting(priority):
+                    await self.flood.acquire(chat_id)
             await self._gate.acquire(priority)
             try:
                 return await callback(*args, **kwargs)
@@ -198,6 +256,9 @@ class RetryAfterLimiter(BaseRateLimiter[Priority]):
                 if attempt >= self.max_retries or wait > self.max_wait:
                     raise
                 attempt += 1
+                if counted:
+                    assert self.flood is not None
+                    self.flood.penalize(chat_id, wait)
                 logger.warning(
                     "Bot API flood control on %s: waiting %.0f s (attempt %d of %d)",
                     endpoint,

@@ -109,6 +109,11 @@ class Control(Chats):
         status = "administrator" if chat["type"] == "channel" else "member"
         self._set_bot_status(chat, status)
 
+    def make_bot_admin(self, chat: JSONDict) -> None:
+        """The bot becomes an administrator of a group or channel (in a group it then sees
+        every message, privacy mode or not)."""
+        self._set_bot_status(chat, "administrator")
+
     def _set_bot_status(self, chat: JSONDict, status: str) -> None:
         with self._cond:
             old = self._bot_status.get(chat["id"], "member")
