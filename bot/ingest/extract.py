@@ -1,10 +1,13 @@
 """Article extraction: HTML in, a clean :class:`~bot.models.Article` out.
 
-The page is parsed once. trafilatura finds the body and the metadata; readability-lxml is
-consulted only when trafilatura's answer looks wrong — too little text, or clearly fewer long
-paragraphs than the page holds (articles split into several containers between ads). Then
-the Arabic boilerplate filter runs, the headline is removed from the body, and the page's own
-<head> completes the metadata (canonical URL, section, a trustworthy date).
+The page is parsed once and its <head> read; then the tree is pruned once
+(:mod:`bot.ingest.prune`: scripts, menus, widgets and forms go, layout tables become blocks),
+which makes every later pass cheaper. trafilatura finds the body and the metadata on the
+pruned tree; readability-lxml is consulted only when trafilatura's answer looks wrong — too
+little text, or clearly fewer long paragraphs than the page holds (articles split into
+several containers between ads). Then the Arabic boilerplate filter runs, the headline is
+removed from the body, and the page's own <head> completes the metadata (canonical URL,
+section, a trustworthy date).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from bot.ingest.pagemeta import (
     states_new_year,
     title_from_sentence,
 )
+from bot.ingest.prune import prune_page
 from bot.ingest.urls import normalize_url
 from bot.models import Article
 from bot.text.arabic import detect_language
@@ -98,6 +102,7 @@ def extract_article(html: str, url: str | None = None) -> Article:
     """
     tree = _parse(html)
     meta = read_page_meta(tree)
+    prune_page(tree)
     document = _run_trafilatura(tree, url)
     links = page_link_texts(tree)
 
