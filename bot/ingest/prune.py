@@ -47,9 +47,12 @@ _BLOCKS = frozenset(
 )  # fmt: skip
 # A text node this long (characters, outside links) is prose: its block is content.
 PROSE_CHARS = 120
-# A menu or link list: at least this many links holding at least this share of the text.
+# A menu or link list: at least this many links holding at least this share of the text; or,
+# for a grid of teasers (linked headline, one-line summary), more links and a lower share.
 MENU_MIN_LINKS = 3
 MENU_LINK_SHARE = 0.7
+TEASERS_MIN_LINKS = 8
+TEASERS_LINK_SHARE = 0.35
 # A widget box (poll, «most read», weather …) holds at most this much text.
 WIDGET_MAX_CHARS = 700
 # A table cell holding more text than this (or prose) makes its table a layout table.
@@ -180,11 +183,11 @@ def _measure(tree: HtmlElement) -> dict[HtmlElement, _Measure]:
 
 
 def _is_menu(measure: _Measure) -> bool:
-    return (
-        not measure.byline
-        and measure.links >= MENU_MIN_LINKS
-        and measure.link_chars >= MENU_LINK_SHARE * measure.chars
-        and not measure.prose
+    if measure.prose or measure.byline:
+        return False
+    share = measure.link_chars / measure.chars if measure.chars else 0.0
+    return (measure.links >= MENU_MIN_LINKS and share >= MENU_LINK_SHARE) or (
+        measure.links >= TEASERS_MIN_LINKS and share >= TEASERS_LINK_SHARE
     )
 
 

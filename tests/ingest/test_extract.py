@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pytest
 import trafilatura
+from lxml.html import document_fromstring
 
 from bot.errors import NotAnArticleError
 from bot.ingest.extract import MIN_ARTICLE_WORDS, extract_article
 from bot.ingest.pagehead import printed_headline, site_from_title
 from bot.ingest.pagemeta import clean_title
+from bot.ingest.prune import prune_page
 from bot.ingest.sources import article_from_html_file
+from devtools.heavy_pages import heavy_pages, warmup_page
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLE_URL = "https://akhbar-sahel.ma/economie/2026/03/desalination-agadir.html?utm_source=tg#x"
@@ -305,3 +308,26 @@ def test_site_name_from_a_composite_title() -> None:
     assert site_from_title(f"{HEADLINE} - الغرب الجزائري", HEADLINE) == "الغرب الجزائري"
     assert site_from_title(f"الموقع - {HEADLINE} - جهات", HEADLINE) is None
     assert site_from_title(HEADLINE, HEADLINE) is None
+
+
+# ------------------------------------------------------------------ heavy pages
+
+HEAVY_PAGES = {page.name: page for page in [*heavy_pages(), warmup_page()]}
+
+
+@pytest.mark.parametrize("name", sorted(HEAVY_PAGES))
+def test_heavy_page_gives_its_story_and_nothing_else(name: str) -> None:
+    page = HEAVY_PAGES[name]
+    assert 300 <= page.size_kb <= 600  # the weight real sites serve
+    article = extract_article(page.html, page.url)
+    assert tuple(article.paragraphs) == page.paragraphs
+    assert (article.title, article.site_name) == (page.title, page.site_name)
+
+
+@pytest.mark.parametrize("name", sorted(HEAVY_PAGES))
+def test_heavy_page_loses_most_of_its_elements_before_the_extractors(name: str) -> None:
+    # What keeps extraction fast on heavy pages, as a count rather than a time: menus,
+    # teaser grids, widgets, comment forms and scripts are gone before trafilatura runs.
+    tree = document_fromstring(HEAVY_PAGES[name].html)
+    report = prune_page(tree)
+    assert report.elements_after < 0.4 * report.elements_before
