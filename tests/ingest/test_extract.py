@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from bot.ingest.sources import article_from_html_file
 from devtools.heavy_pages import heavy_pages, warmup_page
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_URL = "https://akhbar-sahel.ma/economie/2026/03/desalination-agadir.html?utm_source=tg#x"
 
 
@@ -331,3 +334,20 @@ def test_heavy_page_loses_most_of_its_elements_before_the_extractors(name: str) 
     tree = document_fromstring(HEAVY_PAGES[name].html)
     report = prune_page(tree)
     assert report.elements_after < 0.4 * report.elements_before
+
+
+def test_dates_are_read_without_dateparser() -> None:
+    # dateparser's first call in a process costs over a second of CPU (locale tables); the
+    # table-layout pages, whose only date is in the text, are where it used to be called.
+    script = (
+        "import sys\n"
+        "from bot.ingest.sources import article_from_html_file\n"
+        "from pathlib import Path\n"
+        f"for path in sorted(Path({str(FIXTURES)!r}).glob('table-*.html')):\n"
+        "    article_from_html_file(path)\n"
+        "print('dateparser' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.strip() == "False"
