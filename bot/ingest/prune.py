@@ -37,7 +37,9 @@ _JUNK_TAGS = (
 )  # fmt: skip
 # Where a block of links may sit without being a menu: the document itself.
 _NEVER_DROP = frozenset({"html", "body", "head"})
-# Containers that can be a menu, a link list or a widget box.
+# Containers that can be a widget box; menus and link lists are taken at the level of blocks
+# that hold lines (a paragraph or a span of links is left to the line filter, which knows the
+# page's link texts: a sentence naming three linked people is text).
 _BLOCKS = frozenset(
     {
         "div", "ul", "ol", "dl", "table", "tbody", "thead", "tfoot", "tr", "td", "th",
@@ -45,6 +47,7 @@ _BLOCKS = frozenset(
         "font", "span", "li", "p",
     }
 )  # fmt: skip
+_MENU_BLOCKS = _BLOCKS - {"p", "span", "font", "li"}
 # A text node this long (characters, outside links) is prose: its block is content.
 PROSE_CHARS = 120
 # A menu or link list: at least this many links holding at least this share of the text; or,
@@ -57,23 +60,20 @@ TEASERS_LINK_SHARE = 0.35
 WIDGET_MAX_CHARS = 700
 # A table cell holding more text than this (or prose) makes its table a layout table.
 LAYOUT_CELL_CHARS = 250
-# Blocks of running text: a cell holding one is part of a page layout, not a datum.
-_RUNNING_TEXT = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote")
 _TABLE_PARTS = frozenset({"tbody", "thead", "tfoot", "tr", "td", "th", "caption"})
 _SPACES = re.compile(r"\s+")
 _LABEL_PUNCT = re.compile(r"[\s:：.…»«\-–—|()]+")
-# Titles of widget boxes, written in ordinary spelling and folded like the page text.
+# Titles of widget boxes, written in ordinary spelling and folded like the page text. Only
+# titles that do not also serve as crossheads inside a story («أسعار الذهب», «الطقس»).
 _WIDGET_LABELS = tuple(
     normalize_for_matching(label).casefold()
     for label in (
         "استطلاع الرأي", "استطلاع", "استفتاء", "صوت معنا", "صوتوا معنا", "شارك في الاستطلاع",
         "شارك برأيك", "الأكثر قراءة", "الأكثر مشاهدة", "الأكثر تعليقا", "الأكثر تداولا",
-        "الأكثر شعبية", "الأكثر قراءة هذا الأسبوع", "حالة الطقس", "أحوال الطقس", "الطقس اليوم",
-        "أسعار العملات", "أسعار الصرف", "أسعار الذهب", "مواقيت الصلاة", "أوقات الصلاة",
-        "أرشيف الأعداد", "مواضيع ذات صلة", "أخبار ذات صلة", "أخبار متعلقة",
-        "مقالات ذات صلة", "روابط ذات صلة", "النشرة البريدية", "القائمة البريدية",
-        "most read", "most popular", "poll", "weather", "related articles", "les plus lus",
-        "sondage",
+        "الأكثر شعبية", "حالة الطقس", "أحوال الطقس", "أسعار العملات", "أسعار الصرف",
+        "مواقيت الصلاة", "أوقات الصلاة", "أرشيف الأعداد", "مواضيع ذات صلة", "أخبار ذات صلة",
+        "أخبار متعلقة", "مقالات ذات صلة", "روابط ذات صلة", "النشرة البريدية",
+        "القائمة البريدية", "most read", "most popular", "related articles", "les plus lus",
     )
 )  # fmt: skip
 _WIDGET_LABEL = re.compile(
@@ -222,6 +222,12 @@ def _box_around(element: HtmlElement, measures: dict[HtmlElement, _Measure]) -> 
     return box
 
 
+def _holds_story(form: HtmlElement) -> bool:
+    """A form around the headline or an <article>: the page's wrapper (ASP.NET), even when
+    the story is short."""
+    return form.find(".//h1") is not None or form.find(".//article") is not None
+
+
 def _is_widget_title(element: HtmlElement, measure: _Measure) -> bool:
     return (
         element.tag != "a"
@@ -239,8 +245,10 @@ def _widget_anchors(measures: dict[HtmlElement, _Measure]) -> list[HtmlElement]:
         if element.tag in _NEVER_DROP:
             continue
         small = _is_small_box(measure)
-        if (small and (element.tag == "form" or measure.radios >= 2)) or _is_widget_title(
-            element, measure
+        if (
+            (small and element.tag == "form" and not _holds_story(element))
+            or (small and measure.radios >= 2)
+            or _is_widget_title(element, measure)
         ):
             anchors.append(element)
     return anchors
@@ -263,7 +271,7 @@ def _choose_drops(
         measure = measures.get(element)
         if measure is None:
             continue
-        if element.tag in _BLOCKS and _is_menu(measure):
+        if element.tag in _MENU_BLOCKS and _is_menu(measure):
             menus.add(element)
             continue
         stack.extend(element)
@@ -284,8 +292,9 @@ def _cells(table: HtmlElement) -> list[HtmlElement]:
 
 def _is_layout_table(table: HtmlElement) -> bool:
     """A table that places blocks on the page: it holds another table, or it has several
-    cells and one of them holds running text. A one-cell table is a framed box (a pull
-    quote, a note) and is left alone."""
+    cells and one of them holds running text (a <p> alone does not count: tables pasted
+    from a word processor wrap every datum in one). A one-cell table is a framed box (a
+    pull quote, a note) and is left alone."""
     if table.find(".//table") is not None:
         return True
     cells = _cells(table)
@@ -294,8 +303,6 @@ def _is_layout_table(table: HtmlElement) -> bool:
     for cell in cells:
         text = cell.text_content()
         if len(text) > LAYOUT_CELL_CHARS and len(_SPACES.sub(" ", text)) > LAYOUT_CELL_CHARS:
-            return True
-        if any(True for _ in cell.iter(*_RUNNING_TEXT)):
             return True
     return False
 

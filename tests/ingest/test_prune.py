@@ -148,3 +148,42 @@ def test_the_report_counts_elements() -> None:
     tree = page(f"<div><script>x</script><p>{PARAGRAPH}</p></div>")
     report = prune_page(tree)
     assert report.elements_before > report.elements_after
+
+
+def test_a_short_line_of_linked_names_is_left_to_the_line_filter() -> None:
+    line = (
+        'بحضور <a href="/p/1">عبد الله العروي</a> و<a href="/p/2">فاطمة المرنيسي</a>'
+        ' و<a href="/p/3">محمد برادة</a>.'
+    )
+    tree = page(f"<div><p>{PARAGRAPH}</p><p>{line}</p></div>")
+    prune_page(tree)
+    assert "فاطمة المرنيسي" in text(tree)
+
+
+def test_a_table_pasted_from_a_word_processor_stays_a_table() -> None:
+    rows = "".join(
+        f"<tr><td><p>{city}</p></td><td><p>{rate}</p></td></tr>"
+        for city, rate in (("الرباط", "12.4"), ("فاس", "15.1"), ("طنجة", "9.8"))
+    )
+    tree = page(f"<div><p>{PARAGRAPH}</p><table>{rows}</table></div>")
+    assert prune_page(tree).layout_tables == 0
+    assert len(tree.xpath("//table/tr/td")) == 6
+
+
+def test_a_short_story_in_a_page_wide_form_stays() -> None:
+    tree = page(
+        '<form id="aspnetForm"><h1>انقطاع الكهرباء عن وسط المدينة</h1>'
+        "<p>انقطع التيار الكهربائي صباح اليوم عن أحياء وسط المدينة لمدة ساعتين.</p>"
+        "<p>وقالت الشركة إن العطب أصلح وإن التيار عاد إلى جميع المشتركين.</p></form>"
+    )
+    prune_page(tree)
+    assert "انقطع التيار" in text(tree)
+
+
+def test_a_crosshead_inside_a_story_is_not_a_widget_title() -> None:
+    tree = page(
+        f"<article><p>{PARAGRAPH}</p><h3>أسعار الذهب</h3><p>{PARAGRAPH}</p>"
+        f"<h3>الطقس</h3><p>{PARAGRAPH}</p></article>"
+    )
+    prune_page(tree)
+    assert "أسعار الذهب" in text(tree) and "الطقس" in text(tree)
