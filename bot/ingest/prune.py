@@ -84,7 +84,6 @@ _LABEL_MAX_CHARS = 60
 # An element marked as the author's name or link (class, id, rel or itemprop); the block
 # around it stays even when it looks like a menu, because metadata readers look for it there.
 _BYLINE_MARK = re.compile(r"author|byline", re.I)
-_BYLINE_ATTRIBUTES = ("class", "id", "rel", "itemprop")
 
 
 @dataclass(slots=True)
@@ -152,9 +151,9 @@ def _measure(tree: HtmlElement) -> dict[HtmlElement, _Measure]:
             measure.link_chars = own
         elif own >= PROSE_CHARS:
             measure.prose = True
-        measure.byline = any(
-            _BYLINE_MARK.search(element.get(name) or "") for name in _BYLINE_ATTRIBUTES
-        )
+        get = element.get
+        marks = f"{get('class', '')} {get('id', '')} {get('rel', '')} {get('itemprop', '')}"
+        measure.byline = _BYLINE_MARK.search(marks) is not None
         if element.tag == "input":
             kind = (element.get("type") or "").lower()
             measure.radios = int(kind in {"radio", "checkbox"})
