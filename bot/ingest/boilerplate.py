@@ -17,6 +17,10 @@ nothing but itself.
 When the page's link texts are known, related lists are also recognised without a label:
 two or more whole-link lines in a row, a closing run of (linked headline, short summary)
 pairs, and «any label: <a whole link>» lines.
+
+A *poll* rule («استطلاع الرأي:») also removes the question and the answers after it. Short
+lines of page furniture — datelines, bylines, view counters, print and e-mail tools, menu
+lines — are recognised by :mod:`bot.ingest.furniture` and removed too.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.ingest.furniture import furniture_kind
 from bot.text.arabic import normalize_for_matching, words
 
 # Characters kept by fold(): they carry meaning for some rules (labels, ©, breadcrumbs).
@@ -45,11 +50,17 @@ LABEL_MAX_WORDS = 3
 _SOURCE_LABEL = re.compile(r"^(?:المصدر|مصدر|source|sources|quelle|fuente)$")
 # At most this many lines are removed after one cut marker.
 CUT_MAX_LINES = 12
+# After a poll's title: its question (at most this long, ending with «؟»), then answers and
+# buttons (at most POLL_ANSWER_WORDS words each, not ending like a sentence).
+POLL_QUESTION_WORDS = 30
+POLL_ANSWER_WORDS = 8
+POLL_MAX_LINES = 8
 
 
 class Action(StrEnum):
     DROP = "drop"  # remove the line
     CUT = "cut"  # remove the line and the link list right after it
+    POLL = "poll"  # remove the line and the poll's question and answers after it
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +127,14 @@ RULES: tuple[Rule, ...] = (
         r"most (?:read|popular|viewed)|sur le même sujet|les plus lus)\s*:?$",
         6,
         Action.CUT,
+    ),
+    # «استطلاع الرأي», «شارك في الاستطلاع», «صوت معنا»: a poll's title, alone or followed by
+    # its question after a colon (not «استطلاع للرأي يكشف…», which is news).
+    _rule(
+        r"^(?:استطلاع الرأي|استطلاع|استفتاء|صوت معنا|صوتوا معنا|شارك في الاستطلاع|"
+        r"شارك برأيك|poll|sondage)\s*(?::|$)",
+        POLL_QUESTION_WORDS,
+        Action.POLL,
     ),
     # «يمكنكم مشاركة المقال على منصتكم المفضلة»: the share footer.
     _rule(r"^(?:يمكنكم|يمكنك|بإمكانكم|بإمكانك) (?:مشاركة|نشر)\b", 20),
@@ -224,6 +243,19 @@ def is_labelled_link(line: str, link_texts: Collection[str] | None) -> bool:
     return link_key(rest) in link_texts
 
 
+def _poll_line(line: str) -> bool:
+    """A poll's question («هل تؤيد …؟») or one of its answer or button lines."""
+    count = len(words(line))
+    if 0 < count <= POLL_QUESTION_WORDS and line.rstrip().endswith(("؟", "?")):
+        return True
+    return 0 < count <= POLL_ANSWER_WORDS and not _SENTENCE_END.search(line)
+
+
+def _is_furniture(line: str, link_texts: Collection[str] | None) -> bool:
+    is_link = (lambda text: link_key(text) in link_texts) if link_texts else None
+    return furniture_kind(line, is_link) is not None
+
+
 def filter_paragraphs(
     paragraphs: Sequence[str], *, link_texts: Collection[str] | None = None
 ) -> list[str]:
@@ -244,10 +276,19 @@ def filter_paragraphs(
         index += 1
         rule = match_rule(line)
         if rule is None:
-            if not is_labelled_link(line, link_texts):
+            if not is_labelled_link(line, link_texts) and not _is_furniture(line, link_texts):
                 kept.append(line)
             continue
-        if rule.action is Action.CUT:
+        if rule.action is Action.POLL:
+            removed = 0
+            while (
+                index < len(paragraphs)
+                and removed < POLL_MAX_LINES
+                and _poll_line(paragraphs[index])
+            ):
+                index += 1
+                removed += 1
+        elif rule.action is Action.CUT:
             removed = 0
             while (
                 index < len(paragraphs)

@@ -1,10 +1,14 @@
 """Article extraction: HTML in, a clean :class:`~bot.models.Article` out.
 
-The page is parsed once. trafilatura finds the body and the metadata; readability-lxml is
-consulted only when trafilatura's answer looks wrong — too little text, or clearly fewer long
-paragraphs than the page holds (articles split into several containers between ads). Then
-the Arabic boilerplate filter runs, the headline is removed from the body, and the page's own
-<head> completes the metadata (canonical URL, section, a trustworthy date).
+The page is parsed once and its <head> read; then the tree is pruned once
+(:mod:`bot.ingest.prune`: scripts, menus, widgets and forms go, layout tables become blocks),
+which makes every later pass cheaper. trafilatura finds the body and the metadata on the
+pruned tree; readability-lxml is consulted only when trafilatura's answer looks wrong — too
+little text, or clearly fewer long paragraphs than the page holds (articles split into
+several containers between ads). Then the Arabic boilerplate filter runs, the headline is
+removed from the body, and the page completes the metadata: its <head> (canonical URL,
+section, a trustworthy date), and the lines right above the article (:mod:`bot.ingest.pagehead`:
+the headline as printed, the dateline, the byline) on sites whose <head> says little.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import trafilatura
 from lxml.html import HtmlElement, fromstring
 from readability import Document as ReadabilityDocument
 from trafilatura.settings import Document as TrafilaturaDocument
+from trafilatura.settings import set_date_params
 from trafilatura.utils import load_html
 
 from bot.errors import NotAnArticleError
@@ -30,6 +35,8 @@ from bot.ingest.blocks import (
     trafilatura_blocks,
 )
 from bot.ingest.boilerplate import filter_paragraphs, fold, link_key
+from bot.ingest.furniture import byline_author, dateline_date
+from bot.ingest.pagehead import head_lines, printed_headline, site_from_title
 from bot.ingest.pagemeta import (
     PageMeta,
     canonical_url,
@@ -40,6 +47,7 @@ from bot.ingest.pagemeta import (
     states_new_year,
     title_from_sentence,
 )
+from bot.ingest.prune import prune_page
 from bot.ingest.urls import normalize_url
 from bot.models import Article
 from bot.text.arabic import detect_language
@@ -65,6 +73,12 @@ RESCUE_CONTAINMENT = 0.9
 # readability is consulted.
 MISSING_SHARE = 0.5
 MIN_MISSING_PARAGRAPHS = 3
+
+# The article's first paragraph is its first line of at least this many words; shorter lines
+# above it are its head (section label, kicker, headline, dateline).
+PARAGRAPH_MIN_WORDS = 10
+# A section label or kicker above the first paragraph is at most this long.
+LABEL_MAX_WORDS = 3
 
 # trafilatura options, chosen on the extraction benchmark (bench/extraction.py): precision
 # mode cut real paragraphs on several sites; comments are never article text; tables are
@@ -98,6 +112,7 @@ def extract_article(html: str, url: str | None = None) -> Article:
     """
     tree = _parse(html)
     meta = read_page_meta(tree)
+    prune_page(tree)
     document = _run_trafilatura(tree, url)
     links = page_link_texts(tree)
 
@@ -106,9 +121,15 @@ def extract_article(html: str, url: str | None = None) -> Article:
     )
     lines = _rescue_with_readability(tree, url, lines, links)
 
+    first = _first_paragraph(lines)
+    head = head_lines(tree, lines[first]) if lines else []
     site_name = squash(document.sitename if document else None) or meta.site_name
-    title = _pick_title(document, meta, site_name, url)
-    lines = _dedupe(_drop_leading_title(lines, title, meta))
+    title = _pick_title(document, meta, site_name, url, [*head, *lines[: first + 1]])
+    site_name = site_name or site_from_title(meta.title_tag, title)
+    author = _author(document, site_name) or byline_author(head)
+    headings = {fold(name) for name in (title, meta.h1, meta.og_title) if name}
+    lines = _drop_head_labels(lines, headings, links, meta.section)
+    lines = _dedupe(_drop_headings(lines, headings | {fold(n) for n in (site_name, author) if n}))
     _check_is_article(lines, meta, links)
 
     body = "\n\n".join(lines)
@@ -118,8 +139,8 @@ def extract_article(html: str, url: str | None = None) -> Article:
         url=canonical_url(meta, url),
         source_url=url,
         image_url=_image(document, meta, url),
-        published=_published(document, meta, html),
-        author=squash(document.author if document else None) or None,
+        published=_published(document, meta, html, head),
+        author=author,
         site_name=site_name or None,
         language=detect_language(f"{title}\n{body[:3000]}"),
         section=meta.section or _first_category(document),
@@ -138,8 +159,16 @@ def _parse(html: str) -> HtmlElement:
 
 def _run_trafilatura(tree: HtmlElement, url: str | None) -> TrafilaturaDocument | None:
     # trafilatura copies a tree it is given, so `tree` stays intact for the steps after.
+    # No extensive date search: it hands free text to dateparser, whose first call in a
+    # process loads locale tables for over a second; the <head>, JSON-LD and the dateline
+    # (bot.ingest.furniture) give the same dates on the benchmark pages.
     try:
-        result = trafilatura.bare_extraction(tree, url=url, **_TRAFILATURA_OPTIONS)
+        result = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            date_extraction_params=set_date_params(extensive=False),
+            **_TRAFILATURA_OPTIONS,
+        )
     except Exception:  # a third-party parser on hostile input: log it, fall back
         logger.warning("trafilatura failed on %s", url, exc_info=True)
         return None
@@ -193,28 +222,72 @@ def _rescue_with_readability(
 
 
 def _pick_title(
-    document: TrafilaturaDocument | None, meta: PageMeta, site_name: str | None, url: str | None
+    document: TrafilaturaDocument | None,
+    meta: PageMeta,
+    site_name: str | None,
+    url: str | None,
+    shown: list[str],
 ) -> str:
+    """The headline: trafilatura's title, og:title, <h1> or <title>, cleaned of the site's
+    name; on pages whose <title> joins headline, section and site, the piece the page
+    prints (``shown``: the lines above the article and its first lines)."""
+    raw_titles = (document.title if document else None, meta.og_title, meta.h1, meta.title_tag)
     candidates = (
         (document.title if document else None, False),
         (meta.og_title, False),
         (meta.h1, False),
         (meta.title_tag, True),
     )
+    title = ""
     for raw, aggressive in candidates:
         title = clean_title(raw, site_name=site_name, url=url, aggressive=aggressive)
         if title:
-            return title
-    return ""
+            break
+    return printed_headline(title, raw_titles, shown) or title
 
 
-def _drop_leading_title(lines: list[str], title: str, meta: PageMeta) -> list[str]:
-    """trafilatura keeps the <h1> at the top of the body; the body must not repeat it."""
-    headings = {fold(text) for text in (title, meta.h1, meta.og_title) if text}
-    start = 0
-    while start < min(len(lines), 2) and fold(lines[start]) in headings:
-        start += 1
-    return lines[start:]
+def _first_paragraph(lines: list[str]) -> int:
+    """Index of the article's first paragraph (trafilatura may keep short head lines and the
+    printed headline above it)."""
+    return next(
+        (index for index, line in enumerate(lines) if text_size(line) >= PARAGRAPH_MIN_WORDS), 0
+    )
+
+
+def _drop_head_labels(
+    lines: list[str], headings: set[str], links: frozenset[str], section: str | None
+) -> list[str]:
+    """Section labels and kickers above the first paragraph («الجهوي», «البطولة
+    الاحترافية»): a short line printed right above the headline, or that is one of the
+    page's links or its section's name."""
+    labels = {fold(section)} if section else set()
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        if text_size(line) >= PARAGRAPH_MIN_WORDS:
+            return kept + lines[index:]
+        above_headline = index + 1 < len(lines) and fold(lines[index + 1]) in headings
+        if text_size(line) <= LABEL_MAX_WORDS and (
+            above_headline or link_key(line) in links or fold(line) in labels
+        ):
+            continue
+        kept.append(line)
+    return kept
+
+
+def _drop_headings(lines: list[str], names: set[str]) -> list[str]:
+    """The body must not repeat the headline (trafilatura keeps the <h1>, table-layout pages
+    print it again in the story's cell), nor show the site's or the author's name on a line
+    of its own (``names`` are folded)."""
+    return [line for line in lines if fold(line) not in names]
+
+
+def _author(document: TrafilaturaDocument | None, site_name: str | None) -> str | None:
+    """The page's author, unless it only names the site (old sites fill the author meta
+    with their own name)."""
+    author = squash(document.author if document else None)
+    if not author or (site_name and fold(author) == fold(site_name)):
+        return None
+    return author
 
 
 def _dedupe(lines: list[str]) -> list[str]:
@@ -250,8 +323,18 @@ def _image(document: TrafilaturaDocument | None, meta: PageMeta, url: str | None
     return image if image.startswith(("http://", "https://")) else None
 
 
-def _published(document: TrafilaturaDocument | None, meta: PageMeta, html: str) -> dt.date | None:
-    found = parse_date(document.date if document else None) or parse_date(meta.published)
+def _published(
+    document: TrafilaturaDocument | None, meta: PageMeta, html: str, head: list[str]
+) -> dt.date | None:
+    """The <head>'s publication date, else the dateline printed above the article, else
+    trafilatura's guess (which on old sites often comes from an archive link or an image
+    path: «/2026/03/» read as the first of the month)."""
+    found = parse_date(meta.published)
+    if found is None:
+        printed = dateline_date(head)
+        if printed is not None:
+            return printed
+        found = parse_date(document.date if document else None)
     if (
         found is not None
         and (found.month, found.day) == (1, 1)

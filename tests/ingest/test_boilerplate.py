@@ -172,3 +172,45 @@ def test_source_credit_with_a_link_is_kept() -> None:
     agency = "وكالة المغرب العربي للأنباء"
     line = f"المصدر: {agency}"
     assert filter_paragraphs([P1, line], link_texts={link_key(agency)}) == [P1, line]
+
+
+# ------------------------------------------------------------------ polls and page furniture
+
+
+@pytest.mark.parametrize(
+    "poll",
+    [
+        ["استطلاع الرأي", "هل تؤيد منع الطاولات الموسمية على الشواطئ؟", "نعم لا النتائج"],
+        ["استطلاع الرأي: هل أنت راض عن خدمات توزيع الماء في مدينتك؟", "نعم", "لا", "بدون رأي"],
+        ["صوت معنا", "من سيفوز بلقب البطولة هذا الموسم؟", "الجيش الملكي", "الرجاء الرياضي"],
+        ["شارك في الاستطلاع", "هل تؤيد فرض رسوم على المواقف؟", "نعم لا", "تصويت"],
+    ],
+)
+def test_a_poll_goes_with_its_question_and_answers(poll: list[str]) -> None:
+    assert filter_paragraphs([P1, P2, *poll, P3]) == [P1, P2, P3]
+
+
+def test_news_about_a_poll_is_kept() -> None:
+    line = "استطلاع للرأي يكشف أن ستين في المئة من الشباب يفضلون العمل في القطاع الخاص."
+    assert filter_paragraphs([line, P1]) == [line, P1]
+
+
+def test_page_furniture_lines_are_dropped() -> None:
+    body = [
+        "الرئيسية | سياسة | اقتصاد | جهات | رياضة | ثقافة",
+        "الأحد 15 مارس 2026 - 22:40 | آخر تحديث: 23:05",
+        "كتب: أحمد عبد الرحمن",
+        "عدد القراءات: 2318",
+        "طباعة | أرسل لصديق | حجم الخط",
+        P1,
+        P2,
+        "طباعة المقال | أرسل المقال لصديق",
+    ]
+    assert filter_paragraphs(body) == [P1, P2]
+
+
+def test_a_short_menu_line_is_dropped_when_its_items_are_links() -> None:
+    menu = "من نحن | للإعلان | اتصل بنا"
+    links = {link_key(item) for item in ("من نحن", "للإعلان", "اتصل بنا")}
+    assert filter_paragraphs([P1, menu]) == [P1, menu]  # without links: could be text
+    assert filter_paragraphs([P1, menu], link_texts=links) == [P1]

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import trafilatura
+from lxml.html import document_fromstring
 
 from bot.errors import NotAnArticleError
 from bot.ingest.extract import MIN_ARTICLE_WORDS, extract_article
+from bot.ingest.pagehead import printed_headline, site_from_title
 from bot.ingest.pagemeta import clean_title
+from bot.ingest.prune import prune_page
+from bot.ingest.sources import article_from_html_file
+from devtools.heavy_pages import heavy_pages, warmup_page
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_URL = "https://akhbar-sahel.ma/economie/2026/03/desalination-agadir.html?utm_source=tg#x"
 
 
@@ -187,3 +195,159 @@ def test_clean_title(raw: str, site: str | None, expected: str) -> None:
 def test_title_tag_with_unknown_site_name() -> None:
     cleaned = clean_title("وزارة الصحة تعلن حملة تلقيح جديدة | صحة | بوابة", aggressive=True)
     assert cleaned == "وزارة الصحة تعلن حملة تلقيح جديدة"
+
+
+# ------------------------------------------------------------------ old table-layout sites
+#
+# Pages built with nested tables, <font> and <br>: the story sits in one cell among menus,
+# «الأكثر قراءة» tables, polls, counters, print/e-mail links and datelines. The expected body
+# of each page is kept beside it (<name>.expected.txt): the article's paragraphs and nothing
+# else.
+
+TABLE_PAGES = {
+    # name: (title, date, site name, author)
+    "table-fes-water.html": (  # saved as windows-1256, like the site served it
+        "انقطاع الماء الصالح للشرب عن أحياء بفاس لمدة 48 ساعة",
+        dt.date(2026, 3, 11),
+        "جريدة النهار الأطلسي",
+        None,
+    ),
+    "table-cairo-tomatoes.html": (
+        "ارتفاع أسعار الطماطم في سوق العبور بعد موجة الحر",
+        dt.date(2026, 3, 12),  # «نشر في: الخميس 12 مارس 2026», not /uploads/2026/03/
+        "بوابة النيل الإخبارية",
+        "أحمد عبد الرحمن",
+    ),
+    "table-kuwait-cars.html": (
+        "البلدية تبدأ حملة لرفع السيارات المهملة من المناطق السكنية",
+        dt.date(2026, 3, 9),
+        "صحيفة الخليج اليوم",
+        "محمد العنزي",
+    ),
+    "table-rabat-football.html": (
+        "الجيش الملكي ينتزع الصدارة بفوز ثمين على حسنية أكادير",
+        dt.date(2026, 3, 15),
+        "هدف سبور",
+        None,
+    ),
+    "table-tripoli-souk.html": (
+        "ترميم خان الخياطين في طرابلس يبدأ الشهر المقبل",
+        dt.date(2026, 3, 9),  # «الإثنين 09 آذار 2026»
+        "الشمال نيوز",
+        None,
+    ),
+    "table-oran-seafront.html": (
+        "وهران: انطلاق أشغال تهيئة الواجهة البحرية قبل صيف 2026",
+        dt.date(2026, 3, 10),  # «الثلاثاء 10 مارس 2026», not the archive links of the 7th
+        "الغرب الجزائري",
+        None,  # the author <meta> only names the site
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TABLE_PAGES))
+def test_table_layout_page_body_is_the_article_only(name: str) -> None:
+    article = article_from_html_file(FIXTURES / name)
+    expected = (FIXTURES / name.replace(".html", ".expected.txt")).read_text("utf-8").strip()
+    assert article.text == expected
+
+
+@pytest.mark.parametrize("name", sorted(TABLE_PAGES))
+def test_table_layout_page_metadata(name: str) -> None:
+    article = article_from_html_file(FIXTURES / name)
+    title, published, site_name, author = TABLE_PAGES[name]
+    assert (article.title, article.published, article.site_name, article.author) == (
+        title,
+        published,
+        site_name,
+        author,
+    )
+    assert article.language == "ar"
+
+
+def test_table_layout_data_table_in_the_story_is_kept() -> None:
+    article = article_from_html_file(FIXTURES / "table-rabat-football.html")
+    assert "1\tالجيش الملكي\t22\t46" in article.paragraphs
+    # The sidebar's table of today's scores is not part of the story.
+    assert "الفتح الرياضي" not in article.text
+
+
+def test_table_layout_page_without_pruning_keeps_its_furniture() -> None:
+    # The premise of the tests above: trafilatura alone lets the menu, the poll and the
+    # counters through on these pages.
+    html = (FIXTURES / "table-oran-seafront.html").read_text("utf-8")
+    plain = trafilatura.bare_extraction(html, include_comments=False).text
+    assert all(part in plain for part in ("الرئيسية", "استطلاع الرأي", "قرئ 3120 مرة"))
+
+
+# ------------------------------------------------------------------ the headline as printed
+
+HEADLINE = "انقطاع الماء الصالح للشرب عن أحياء بفاس لمدة 48 ساعة"
+
+
+@pytest.mark.parametrize(
+    ("picked", "title_tag"),
+    [
+        ("جريدة النهار الأطلسي - جهات", f"جريدة النهار الأطلسي - جهات - {HEADLINE}"),
+        ("جريدة النهار الأطلسي", f"جريدة النهار الأطلسي :: {HEADLINE}"),
+        (f"جريدة النهار الأطلسي :: {HEADLINE}", f"جريدة النهار الأطلسي :: {HEADLINE}"),
+        (f"{HEADLINE} | جهات", f"{HEADLINE} | جهات | جريدة النهار الأطلسي"),
+    ],
+)
+def test_printed_piece_of_a_composite_title_is_the_headline(picked: str, title_tag: str) -> None:
+    shown = ["جهات", HEADLINE.replace(" 48 ", "  48 "), "فاس: عبد اللطيف الحجوي | 11/03/2026"]
+    assert printed_headline(picked, [picked, None, title_tag], shown) == HEADLINE
+
+
+def test_a_printed_title_stays_and_an_unrelated_printed_line_does_not_replace_it() -> None:
+    shown = [HEADLINE, "مقالات الرأي | آخر الأخبار المحلية اليوم"]
+    assert printed_headline(HEADLINE, [f"{HEADLINE} - الموقع"], shown) is None
+    other = "الوكالة تعلن أشغال صيانة في فاس"  # a clean title the page does not print as is
+    assert printed_headline(other, [other, f"الموقع - {HEADLINE}"], shown) is None
+
+
+def test_site_name_from_a_composite_title() -> None:
+    assert site_from_title(f"الغرب الجزائري - {HEADLINE}", HEADLINE) == "الغرب الجزائري"
+    assert site_from_title(f"{HEADLINE} - الغرب الجزائري", HEADLINE) == "الغرب الجزائري"
+    assert site_from_title(f"الموقع - {HEADLINE} - جهات", HEADLINE) is None
+    assert site_from_title(HEADLINE, HEADLINE) is None
+
+
+# ------------------------------------------------------------------ heavy pages
+
+HEAVY_PAGES = {page.name: page for page in [*heavy_pages(), warmup_page()]}
+
+
+@pytest.mark.parametrize("name", sorted(HEAVY_PAGES))
+def test_heavy_page_gives_its_story_and_nothing_else(name: str) -> None:
+    page = HEAVY_PAGES[name]
+    assert 300 <= page.size_kb <= 600  # the weight real sites serve
+    article = extract_article(page.html, page.url)
+    assert tuple(article.paragraphs) == page.paragraphs
+    assert (article.title, article.site_name) == (page.title, page.site_name)
+
+
+@pytest.mark.parametrize("name", sorted(HEAVY_PAGES))
+def test_heavy_page_loses_most_of_its_elements_before_the_extractors(name: str) -> None:
+    # What keeps extraction fast on heavy pages, as a count rather than a time: menus,
+    # teaser grids, widgets, comment forms and scripts are gone before trafilatura runs.
+    tree = document_fromstring(HEAVY_PAGES[name].html)
+    report = prune_page(tree)
+    assert report.elements_after < 0.4 * report.elements_before
+
+
+def test_dates_are_read_without_dateparser() -> None:
+    # dateparser's first call in a process costs over a second of CPU (locale tables); the
+    # table-layout pages, whose only date is in the text, are where it used to be called.
+    script = (
+        "import sys\n"
+        "from bot.ingest.sources import article_from_html_file\n"
+        "from pathlib import Path\n"
+        f"for path in sorted(Path({str(FIXTURES)!r}).glob('table-*.html')):\n"
+        "    article_from_html_file(path)\n"
+        "print('dateparser' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.strip() == "False"
