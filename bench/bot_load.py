@@ -29,9 +29,9 @@ the targets in brackets:
     .venv/bin/python bench/bot_load.py --mix distinct --mode webhook
     .venv/bin/python bench/bot_load.py --no-flood-limits  # as before the limits
 
-Exits 1 naming every missed target (without limits, only latency, loop lag, RSS and lost
-users are judged). Timings depend on the machine's load: the load average is printed with
-the figures.
+Exits 1 naming every missed target (without limits, the drain and 429 targets are not
+judged; cards/s is then held against the CPU bound alone). Timings depend on the machine's
+load: the load average is printed with the figures.
 """
 
 from __future__ import annotations
@@ -334,8 +334,8 @@ def judge(
         binding = "CPU" if cpu_bound <= telegram_bound else "Telegram's 30/s"
         figures.add(
             f"cards/s in the burst, % of the bound ({binding})",
-            f"{rate:.1f}/s = {100 * rate / bound:.0f} %",
-            under_limits(rate >= bound * TARGETS["cards_pct"] / 100 and not lost),
+            f"{rate:.1f}/s = {100 * rate / bound:.0f} %" + (" (users lost)" if lost else ""),
+            rate >= bound * TARGETS["cards_pct"] / 100 and not lost,
         )
         figures.notes.append(
             f"card bounds: CPU {cpu_bound:.1f}/s ({os.cpu_count()} cores ÷"
@@ -349,7 +349,7 @@ def judge(
             f"{percentile(since, 0.5):.2f} / {percentile(since, 0.95):.2f} / {since[-1]:.2f}",
         )
     else:
-        figures.add("cards/s in the burst", "no card", under_limits(False))
+        figures.add("cards/s in the burst", "no card", False)
     acks = [burst.first_ok[u] - burst.handed[u] for u in burst.first_ok]
     figures.add(
         "first answer p50 / p95 (s)", f"{percentile(acks, 0.5):.2f} / {percentile(acks, 0.95):.2f}"
