@@ -2,7 +2,9 @@
 
 Telegram's bot FAQ gives the figures a bot must live with: about 30 messages per second in
 all, about one message per second in any one chat ("short bursts" allowed, then 429s), and
-20 messages per minute in a group. Channels are limited like groups. A request over a limit
+20 messages per minute in a group. Channels are limited like groups. The overall and
+per-chat limits are token buckets (a burst after a quiet moment, then the rate); the group
+limit is a sliding minute. A request over a limit
 is answered ``429 Too Many Requests: retry after N`` with ``parameters.retry_after`` = N
 whole seconds, and nothing is sent.
 
@@ -55,7 +57,8 @@ class FloodPolicy:
     """How many messages a bot may send before the server answers 429.
 
     Attributes:
-        per_second: messages per second across all chats (a sliding one-second window).
+        per_second: messages per second across all chats (a token bucket: as many at once
+            after a quiet second, then this rate).
         chat_per_second: sustained messages per second in one chat (a token bucket) …
         chat_burst: … which allows this many at once after a quiet moment.
         group_per_minute: messages per minute in one group, supergroup or channel (a
@@ -94,7 +97,7 @@ class FloodWindows:
 
     def reset(self, policy: FloodPolicy | None) -> None:
         self.policy = policy
-        self._sent: deque[float] = deque()
+        self._overall = (float(policy.per_second) if policy else 0.0, self.clock())
         self._buckets: dict[int, tuple[float, float]] = {}  # chat → (tokens, when)
         self._shared: dict[int, deque[float]] = {}
 
@@ -105,10 +108,12 @@ class FloodWindows:
             return None
         now = self.clock()
         waits: list[float] = []
-        while self._sent and now - self._sent[0] >= 1.0:
-            self._sent.popleft()
-        if len(self._sent) >= policy.per_second:
-            waits.append(self._sent[len(self._sent) - policy.per_second] + 1.0 - now)
+        # A bucket rather than a sliding window: a sender pacing itself at the limit is not
+        # refused for the jitter of its requests on the way.
+        overall, since = self._overall
+        overall = min(float(policy.per_second), overall + (now - since) * policy.per_second)
+        if overall < 1.0:
+            waits.append((1.0 - overall) / policy.per_second)
         tokens, when = self._buckets.get(chat["id"], (float(policy.chat_burst), now))
         tokens = min(float(policy.chat_burst), tokens + (now - when) * policy.chat_per_second)
         if tokens < 1.0:
@@ -122,7 +127,7 @@ class FloodWindows:
         if waits:
             # Telegram speaks in whole seconds, never 0.
             raise too_many(max(1, math.ceil(max(waits) - 1e-9)))
-        self._sent.append(now)
+        self._overall = (overall - 1.0, now)
         self._buckets[chat["id"]] = (tokens - 1.0, now)
         if shared:
             log.append(now)
@@ -132,7 +137,8 @@ class FloodWindows:
         """The message was refused after all (a bad request): it sent nothing."""
         if ticket is None or self.policy is None:
             return
-        _remove(self._sent, ticket.at)
+        overall, since = self._overall
+        self._overall = (min(float(self.policy.per_second), overall + 1.0), since)
         tokens, when = self._buckets.get(ticket.chat_id, (0.0, ticket.at))
         self._buckets[ticket.chat_id] = (min(float(self.policy.chat_burst), tokens + 1.0), when)
         if ticket.shared:
