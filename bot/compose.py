@@ -24,7 +24,7 @@ from bot.platforms.table import PlatformSpec, platform_specs
 from bot.summarize import Summarizer
 from bot.summarize.openers import Opener, opener, without_conjunction
 from bot.text.arabic import normalize_for_matching, split_sentences
-from bot.text.clauses import longest_clause, longest_phrase
+from bot.text.clauses import longest_clause, longest_phrase, without_asides
 
 logger = logging.getLogger(__name__)
 
@@ -171,11 +171,19 @@ class Composer:
     def compose(self, article: Article, spec: PlatformSpec, *, hashtags: Sequence[str]) -> Draft:
         frame = self.frame(article, spec, hashtags=hashtags)
         sentences = self._summary(article, spec, frame.fits)
+        lead = _lead(article)
+        if sentences and (lead is None or _opens_with(sentences, lead)):
+            return frame.draft(sentences)
+        # The lead does not fit beside the frame, not even its first clause. A post that
+        # opens with the news is worth more than its hashtags, then more than the link's
+        # tracking parameters; only when that is not enough does another sentence open it,
+        # and only when none fits is the lead cut at a phrase boundary.
+        for leaner in _leaner_frames(frame):
+            shorter = self._summary(article, spec, leaner.fits)
+            if shorter and (lead is None or _opens_with(shorter, lead)):
+                return leaner.draft(shorter)
         if sentences:
             return frame.draft(sentences)
-        # Not even the lead's first clause fits beside the frame. A post that says the news
-        # in a whole clause is worth more than its hashtags, then more than the link's
-        # tracking parameters; only when that is not enough is the lead cut at a word.
         for leaner in _leaner_frames(frame):
             if sentences := self._summary(article, spec, leaner.fits):
                 return leaner.draft(sentences)
@@ -239,6 +247,27 @@ class Composer:
             lead = without_conjunction(lead)
         shortened = longest_phrase(lead, lambda candidate: fits([candidate]))
         return [shortened] if shortened else []
+
+
+def _lead(article: Article) -> str | None:
+    """The sentence a post should open with: the body's first one of some length that is
+    not the headline again."""
+    title_key = _comparable(article.title)
+    for sentence in split_sentences(article.text):
+        if len(sentence.split()) < 3:
+            continue
+        if title_key and _comparable(without_asides(sentence)).startswith(title_key):
+            continue
+        if title_key and _comparable(sentence).startswith(title_key):
+            continue
+        return sentence
+    return None
+
+
+def _opens_with(sentences: Sequence[str], lead: str) -> bool:
+    """Whether a summary opens with ``lead``: whole, cut short, or without its «و»."""
+    first = sentences[0].removesuffix(".")
+    return lead.startswith(first) or without_conjunction(lead).startswith(first)
 
 
 def _leaner_frames(frame: PostFrame) -> Iterator[PostFrame]:

@@ -268,12 +268,14 @@ def test_telegram_share_text_has_no_dangling_link_sign(composer: Composer) -> No
 
 
 def test_hashtags_give_way_before_the_lead_is_cut_short(composer: Composer) -> None:
-    # Beside two hashtags there is room for no clause of the lead; without them, there is.
+    # Beside two hashtags there is room for no clause of the lead (only for the cost,
+    # which is not the news); without them, there is.
     lead = (
         "دخلت محطة جديدة لتحلية مياه البحر تعمل بالطاقة الشمسية الخدمة رسمياً صباح اليوم "
         "السبت في ضواحي مدينة أكادير، بطاقة إنتاجية تبلغ 150 ألف متر مكعب يومياً."
     )
-    article = Article(title=ARTICLE.title, text=lead, url=URL)
+    text = f"{lead}\nوبلغت الكلفة الإجمالية للمشروع 2.4 مليار درهم."
+    article = Article(title=ARTICLE.title, text=text, url=URL)
     tags = ["#مياه_البحر", "#الطاقة_الشمسية"]
     draft = composer.compose(article, PLATFORMS[Platform.BLUESKY], hashtags=tags)
     assert draft.hashtags == ()
