@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,7 +22,10 @@ from bot.platforms.hashtags import suggest_hashtags
 from bot.platforms.links import UTMConfig, share_intent_url, tracked_link
 from bot.platforms.table import PlatformSpec, platform_specs
 from bot.summarize import Summarizer
+from bot.summarize.base import Fits
+from bot.summarize.openers import Opener, opener, without_conjunction
 from bot.text.arabic import normalize_for_matching, split_sentences
+from bot.text.clauses import longest_clause, longest_phrase, without_asides
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +66,14 @@ def trim_words(text: str, fits: Callable[[str], bool]) -> str:
     clusters = _GRAPHEME.findall(parts[0])
     count = _longest(len(clusters), lambda n: fits("".join(clusters[:n]) + ELLIPSIS))
     return "".join(clusters[:count]) + ELLIPSIS if count else ""
+
+
+def shorten_title(title: str, fits: Callable[[str], bool]) -> str:
+    """The title at its longest leading clause that fits, else cut at a word with «…»."""
+    if fits(title):
+        return title
+    clause = longest_clause(title, lambda c: fits(c.removesuffix(".")), min_words=3)
+    return clause.removesuffix(".") if clause else trim_words(title, fits)
 
 
 def _longest(upper: int, ok: Callable[[int], bool]) -> int:
@@ -170,13 +181,27 @@ class Composer:
     ) -> Draft:
         """One platform's draft; sentences in ``avoid`` are not used (another variant)."""
         frame = self.frame(article, spec, hashtags=hashtags)
-        fits = frame.fits
-        if avoid:
-
-            def fits(sentences: Sequence[str]) -> bool:
-                return not avoid.intersection(sentences) and frame.fits(sentences)
-
-        return frame.draft(self._summary(article, spec, fits))
+        allowed = _avoiding(avoid)
+        sentences = self._summary(article, spec, allowed(frame.fits))
+        lead = _lead(article)
+        if lead is not None and repeats_any(lead, avoid):
+            lead = None  # another variant: it opens with the next-best news, not the lead
+        if sentences and (lead is None or _opens_with(sentences, lead)):
+            return frame.draft(sentences)
+        # The lead does not fit beside the frame, not even its first clause. A post that
+        # opens with the news is worth more than its hashtags, then more than the link's
+        # tracking parameters; only when that is not enough does another sentence open it,
+        # and only when none fits is the lead cut at a phrase boundary.
+        for leaner in _leaner_frames(frame):
+            shorter = self._summary(article, spec, allowed(leaner.fits))
+            if shorter and (lead is None or _opens_with(shorter, lead)):
+                return leaner.draft(shorter)
+        if sentences:
+            return frame.draft(sentences)
+        for leaner in _leaner_frames(frame):
+            if sentences := self._summary(article, spec, allowed(leaner.fits)):
+                return leaner.draft(sentences)
+        return frame.draft(self._last_resort(article, frame.fits))
 
     def frame(self, article: Article, spec: PlatformSpec, *, hashtags: Sequence[str]) -> PostFrame:
         """The post around the summary (title, link, tags), already made to fit.
@@ -202,7 +227,7 @@ class Composer:
         if frame.link and not replace(frame, title="").fits([]):
             frame = replace(frame, link=None)
         if not frame.fits([]):
-            shortened = trim_words(article.title, lambda t: replace(frame, title=t).fits([]))
+            shortened = shorten_title(article.title, lambda t: replace(frame, title=t).fits([]))
             frame = replace(frame, title=shortened or ELLIPSIS)
         if not frame.fits([]):
             raise CompositionError(f"{spec.platform}: the frame alone is over the limit")
@@ -211,33 +236,85 @@ class Composer:
     def _summary(
         self, article: Article, spec: PlatformSpec, fits: Callable[[Sequence[str]], bool]
     ) -> list[str]:
-        title_key = normalize_for_matching(article.title).strip(" .")
-
-        def fits_without_title(sentences: Sequence[str]) -> bool:
-            # A sentence that only repeats the headline adds nothing to the post.
-            if any(normalize_for_matching(s).strip(" .") == title_key for s in sentences):
-                return False
-            return fits(sentences)
-
-        sentences = self._summarizer.summarize(
-            article.text,
-            title=article.title,
-            max_sentences=spec.max_sentences,
-            fits=fits_without_title,
+        return self._summarizer.summarize(
+            article.text, title=article.title, max_sentences=spec.max_sentences, fits=fits
         )
-        if sentences:
-            return sentences
-        # Not one whole sentence fits: shorten the lead, the sentence news writing puts the
-        # essentials in, at a word boundary.
-        lead = next(
-            (
-                s
-                for s in split_sentences(article.text)
-                if normalize_for_matching(s).strip(" .") != title_key
-            ),
-            None,
-        )
-        if lead is None:
+
+    def _last_resort(self, article: Article, fits: Callable[[Sequence[str]], bool]) -> list[str]:
+        """The lead (the sentence news writing puts the essentials in), cut short at a
+        phrase boundary; nothing when even that does not fit (the post is then its headline
+        and link): a phrase is never cut in its middle."""
+        title_key = _comparable(article.title)
+        candidates = [
+            s
+            for s in split_sentences(article.text)
+            if not title_key or not _comparable(s).startswith(title_key)
+        ]
+        if not candidates:
             return []
-        shortened = trim_words(lead, lambda candidate: fits([candidate]))
+        # The first that can open a post on its own, else simply the first.
+        lead = next(
+            (s for s in candidates if opener(s) in (Opener.PLAIN, Opener.CONJUNCTION)),
+            candidates[0],
+        )
+        if opener(lead) is Opener.CONJUNCTION:
+            lead = without_conjunction(lead)
+        shortened = longest_phrase(lead, lambda candidate: fits([candidate]))
         return [shortened] if shortened else []
+
+
+def _lead(article: Article) -> str | None:
+    """The sentence a post should open with: the body's first one of some length that is
+    not the headline again."""
+    title_key = _comparable(article.title)
+    for sentence in split_sentences(article.text):
+        if len(sentence.split()) < 3:
+            continue
+        if title_key and _comparable(without_asides(sentence)).startswith(title_key):
+            continue
+        if title_key and _comparable(sentence).startswith(title_key):
+            continue
+        return sentence
+    return None
+
+
+def _opens_with(sentences: Sequence[str], lead: str) -> bool:
+    """Whether a summary opens with ``lead``: whole, cut short, or without its «و»."""
+    first = sentences[0].removesuffix(".")
+    return lead.startswith(first) or without_conjunction(lead).startswith(first)
+
+
+def _avoiding(avoid: frozenset[str]) -> Callable[[Fits], Fits]:
+    """A length rule that also refuses the sentences of another variant (or cuts of them)."""
+    if not avoid:
+        return lambda fits: fits
+
+    def wrap(fits: Fits) -> Fits:
+        def allowed(sentences: Sequence[str]) -> bool:
+            return not any(repeats_any(s, avoid) for s in sentences) and fits(sentences)
+
+        return allowed
+
+    return wrap
+
+
+def repeats_any(sentence: str, avoid: Collection[str]) -> bool:
+    """``sentence`` is one of ``avoid``, or the start of one (a clause cut from it)."""
+    if sentence in avoid:
+        return True
+    stem = sentence.rstrip(" .،,؛;:…").strip()
+    return bool(stem) and any(a.startswith(stem) for a in avoid)
+
+
+def _leaner_frames(frame: PostFrame) -> Iterator[PostFrame]:
+    """The frame without its hashtags, then also without the link's tracking parameters."""
+    if frame.tags:
+        frame = replace(frame, tags=())
+        yield frame
+    untracked = frame.article.url
+    if frame.link and untracked and frame.link != untracked:
+        yield replace(frame, link=untracked)
+
+
+def _comparable(text: str) -> str:
+    return normalize_for_matching(text).strip().rstrip(".!?؟…:").strip()

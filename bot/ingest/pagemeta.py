@@ -16,6 +16,7 @@ from lxml.html import HtmlElement
 from bot.ingest.pagetags import read_page_tags
 from bot.ingest.urls import is_http_url, normalize_url
 from bot.text.arabic import normalize_for_matching, split_sentences, words
+from bot.text.clauses import leading_phrase
 
 _SPACES = re.compile(r"\s+")
 # Separators between a headline and the site's name in <title> and og:title.
@@ -138,13 +139,11 @@ def clean_title(
 
 
 def title_from_sentence(paragraph: str, max_words: int = 14) -> str:
-    """A headline made from a paragraph's first sentence, cut at ``max_words`` words."""
+    """A headline made from a paragraph's first sentence: all of it when it has at most
+    ``max_words`` words, else its leading clause (see :func:`leading_phrase`), never a
+    phrase cut short with «…»."""
     sentences = split_sentences(paragraph)
-    sentence = sentences[0] if sentences else squash(paragraph)
-    tokens = sentence.split()
-    if len(tokens) <= max_words:
-        return sentence.rstrip(" .۔")
-    return " ".join(tokens[:max_words]).rstrip(" ,،؛:.") + "…"
+    return leading_phrase(sentences[0] if sentences else squash(paragraph), max_words)
 
 
 def canonical_url(meta: PageMeta, page_url: str | None) -> str | None:

@@ -22,7 +22,7 @@ from bot.ingest.fetch import DEFAULT_IMAGE_MAX_BYTES, Fetcher
 from bot.ingest.pagemeta import title_from_sentence
 from bot.ingest.urls import coerce_url, is_http_url, normalize_url
 from bot.models import Article
-from bot.text.arabic import detect_language, has_words, words
+from bot.text.arabic import detect_language, has_words, unwrap_lines, words
 from bot.text.controls import remove_controls
 
 logger = logging.getLogger(__name__)
@@ -105,8 +105,16 @@ def article_from_text(text: str) -> Article:
     lines = [line for line in lines if line and not looks_like_url(line)]
     title = ""
     first = lines[0] if lines else ""
-    if len(lines) > 1 and len(words(first)) <= TITLE_MAX_WORDS and not _SENTENCE_END.search(first):
+    if (
+        len(lines) > 1
+        and len(words(first)) <= TITLE_MAX_WORDS
+        and not _SENTENCE_END.search(first)
+        and not _wrapped_like(first, lines[1:])
+    ):
         title, lines = first, lines[1:]
+    # Text copied from a newspaper archive or a PDF is often hard-wrapped: its lines are
+    # joined back into sentences before they are taken for paragraphs.
+    lines = unwrap_lines("\n".join(lines)).splitlines()
     body_lines = filter_paragraphs([line for line in lines if has_words(line)])
     body = "\n\n".join(body_lines)
     count = len(words(body))
@@ -123,6 +131,16 @@ def article_from_text(text: str) -> Article:
         url=normalize_url(coerce_url(url)) if url else None,
         language=detect_language(f"{title}\n{body[:3000]}"),
     )
+
+
+def _wrapped_like(first: str, rest: list[str]) -> bool:
+    """Whether ``first`` is one more line of hard-wrapped text rather than a headline: the
+    lines after it are wrapped and it is about as wide as they are."""
+    joined = "\n".join([first, *rest])
+    if len(rest) < 2 or unwrap_lines(joined) == joined:
+        return False
+    widths = sorted(len(line) for line in rest[:-1])
+    return len(first) >= 0.85 * widths[len(widths) // 2]
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Protocol
 
+from bot.compose import repeats_any
 from bot.errors import TextTooLongError
 from bot.models import Article, Platform
 from bot.newsroom.drafting import DraftOptions
@@ -497,13 +498,7 @@ def unknown_needs_editor(item: OutboxItem) -> bool:
 
 def _new_sentences(used: Sequence[str], before: Sequence[str]) -> list[str]:
     """Sentences of ``used`` that are neither in ``before`` nor a shortened one of them."""
-    old = set(before)
-    return [
-        sentence
-        for sentence in used
-        if sentence not in old
-        and not any(o.startswith(sentence.rstrip("…").rstrip()) for o in old)
-    ]
+    return [sentence for sentence in used if not repeats_any(sentence, before)]
 
 
 def _field_text(content: DraftContent, field: EditField) -> str:

@@ -7,10 +7,14 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
+import regex
+
 from bot.models import Platform
 from bot.platforms.table import IntentField, PlatformSpec
 
 _TAG = re.compile(r"<[^>]+>")
+# A line with no letter and no digit: an emoji or punctuation that only pointed at a link.
+_WORDLESS = regex.compile(r"[^\p{L}\p{N}]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,17 +51,31 @@ def plain_text(text: str, *, is_html: bool) -> str:
 
 
 def text_without_link(text: str, link: str | None) -> str:
+    """The post without its link, for share pages that take the link as its own parameter.
+
+    What only introduced the link goes with it: a line left with no letter or digit («🔗»)
+    and a line ending with «:» that stood right above the link («التفاصيل الكاملة على…:»).
+    """
     if not link:
         return text.strip()
-    lines = [line.replace(link, "").rstrip() for line in text.splitlines()]
-    cleaned = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", cleaned).strip()
+    kept: list[str] = []
+    for line in text.splitlines():
+        if link not in line:
+            kept.append(line.rstrip())
+            continue
+        rest = line.replace(link, "").strip()
+        if _WORDLESS.fullmatch(rest):
+            if kept and kept[-1].endswith(":"):
+                kept.pop()  # the line that announced the link
+            continue
+        kept.append(rest)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
 
 
 def share_intent_url(spec: PlatformSpec, text: str, link: str | None, title: str) -> str | None:
     """The platform's share page prefilled with this draft, or None when it has none.
 
-    Intents that take a URL parameter (Telegram, Facebook, LinkedIn) need a link.
+    Intents that take a URL parameter (Telegram, Facebook) need a link.
     """
     intent = spec.share_intent
     if intent is None:
@@ -72,4 +90,5 @@ def share_intent_url(spec: PlatformSpec, text: str, link: str | None, title: str
     if not link and any(field is IntentField.URL for _, field in intent.params):
         return None  # a share page that takes a URL cannot share pasted text
     params = [(name, values[field]) for name, field in intent.params if values[field]]
-    return f"{intent.base}?{urlencode(params, quote_via=quote)}"
+    joiner = "&" if "?" in intent.base else "?"
+    return f"{intent.base}{joiner}{urlencode(params, quote_via=quote)}"

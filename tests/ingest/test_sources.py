@@ -138,9 +138,27 @@ def test_pasted_text_without_a_headline_uses_the_first_sentence() -> None:
         " ظروف عملهم."
     )
     article = article_from_text(text)
-    first_words = " ".join(text.split()[:14])  # the first sentence, cut at 14 words
-    assert article.title == f"{first_words}…"
+    # The first sentence's first clause: a whole phrase, never cut with «…».
+    assert article.title == (
+        "افتتحت السلطات المحلية بمدينة سلا سوقاً نموذجياً يضم مئتي محل مجهز لفائدة الباعة المتجولين"
+    )
     assert article.text == text
+
+
+def test_hard_wrapped_pasted_text_is_joined_back() -> None:
+    # Copied from a newspaper archive: lines cut at a fixed width, no headline line.
+    text = (
+        "أعلنت المديرية الجهوية للصحة بجهة سوس ماسة عن تسجيل 12 إصابة جديدة بالحصبة\n"
+        "في صفوف تلاميذ مدرستين بمدينة إنزكان، ما يرفع عدد الحالات المسجلة منذ بداية\n"
+        "السنة إلى 46 حالة. وأوضحت المديرية في بلاغ لها أن حملة استدراكية للتلقيح\n"
+        "انطلقت صباح اليوم في المؤسسات التعليمية بالإقليم وستستمر أسبوعين كاملين\n"
+        "تحت إشراف أطر طبية وتمريضية من المستشفى الإقليمي ومراكز الصحة القريبة.\n"
+    )
+    article = article_from_text(text)
+    assert article.title == (
+        "أعلنت المديرية الجهوية للصحة بجهة سوس ماسة عن تسجيل 12 إصابة جديدة بالحصبة"
+    )
+    assert article.paragraphs == [" ".join(text.split())]
 
 
 def test_pasted_first_line_ending_with_a_full_stop_is_not_a_headline() -> None:

@@ -72,6 +72,39 @@ def test_text_without_link() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the sign that pointed at the link goes with it
+        (f"<عنوان>\n\nالخبر.\n\n🔗 {ARTICLE}\n\n#وسم", "<عنوان>\n\nالخبر.\n\n#وسم"),
+        # so does the line that announced it
+        (
+            f"عنوان\n\nالخبر.\n\nالتفاصيل الكاملة على أخبار الساحل:\n{ARTICLE}\n\n#وسم",
+            "عنوان\n\nالخبر.\n\n#وسم",
+        ),
+        # a link inside a sentence leaves the sentence
+        (f"اقرأ التقرير {ARTICLE} كاملاً.", "اقرأ التقرير  كاملاً."),
+    ],
+)
+def test_text_without_link_leaves_nothing_that_pointed_at_it(text: str, expected: str) -> None:
+    assert text_without_link(text, ARTICLE) == expected
+
+
+def test_editorial_budgets_are_the_chosen_ones() -> None:
+    budgets = {p: spec.budget for p, spec in PLATFORMS.items()}
+    assert budgets == {
+        Platform.X: 280,
+        Platform.TELEGRAM: 1024,
+        Platform.FACEBOOK: 900,
+        Platform.LINKEDIN: 1300,
+        Platform.THREADS: 500,
+        Platform.BLUESKY: 300,
+        Platform.MASTODON: 500,
+        Platform.INSTAGRAM: 1200,
+        Platform.WHATSAPP: 700,
+    }
+
+
+@pytest.mark.parametrize(
     ("platform", "host", "checks"),
     [
         (Platform.X, "twitter.com", {"text": "full"}),
