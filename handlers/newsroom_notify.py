@@ -90,8 +90,12 @@ class EditorsNotifier:
         markup = main_keyboard(draft, self._texts)
         try:
             if card_changed and draft.content.card(CardSize.WIDE) is not None:
+                # Inside InputMedia the file must be an "attach://" part of its own.
+                media = InputMediaPhoto(
+                    _photo(draft, attach=True), caption=caption, parse_mode=ParseMode.HTML
+                )
                 await self._bot.edit_message_media(
-                    InputMediaPhoto(_photo(draft), caption=caption, parse_mode=ParseMode.HTML),
+                    media,
                     chat_id=draft.preview_chat_id,
                     message_id=draft.preview_message_id,
                     reply_markup=markup,
@@ -166,8 +170,8 @@ class EditorsNotifier:
         return ReplyParameters(draft.preview_message_id, allow_sending_without_reply=True)
 
 
-def _photo(draft: NewsroomDraft) -> InputFile:
+def _photo(draft: NewsroomDraft, *, attach: bool = False) -> InputFile:
     card = draft.content.card(CardSize.WIDE)
     assert card is not None
     extension = "jpg" if card.image_format == "JPEG" else "png"
-    return InputFile(card.data, filename=f"draft-{draft.id}.{extension}")
+    return InputFile(card.data, filename=f"draft-{draft.id}.{extension}", attach=attach)
