@@ -207,30 +207,28 @@ class Planner:
         headline = self.run(text.headline, theme.fonts.headline)
         if not headline.text:  # nothing drawable (an all-emoji title): name the source
             headline = self.run(text.site_name, theme.fonts.headline)
-        summary = None
+        s_block = None
         if text.summary and theme.elements.summary and lay.summary_lines > 0:
             summary = self.run(text.summary, theme.fonts.summary)
-            summary = summary if summary.text else None
+            if summary.text:
+                s_block = wrapper.fit(
+                    summary, max_width=max_width, max_height=available,
+                    largest=lay.summary_size, smallest=lay.summary_size,
+                    max_lines=lay.summary_lines, pitch=lay.summary_pitch,
+                )  # fmt: skip
+        if s_block is not None and s_block.truncated:
+            # A summary is shown whole or not at all: cut with «…» it reads as a mistake.
+            s_block = None
         s_gap = round(lay.gap * 0.75)
-        s_min = sum(self.engine.extents(summary, lay.summary_size)) if summary else 0
         fit = {
             "max_width": max_width, "largest": lay.headline_max, "smallest": lay.headline_min,
             "max_lines": lay.headline_lines, "pitch": lay.headline_pitch,
         }  # fmt: skip
-        block = wrapper.fit(
-            headline, max_height=available - reserve - (s_min + s_gap if summary else 0), **fit
-        )
-        if summary is not None and block.truncated:
-            block, summary = wrapper.fit(headline, max_height=available - reserve, **fit), None
-        s_block = None
-        room = available - reserve - block.height - s_gap
-        if summary is not None and wrapper.lines_for_height(
-            summary, lay.summary_size, lay.summary_pitch, room
-        ):
-            s_block = wrapper.fit(
-                summary, max_width=max_width, max_height=room, largest=lay.summary_size,
-                smallest=lay.summary_size, max_lines=lay.summary_lines, pitch=lay.summary_pitch,
-            )  # fmt: skip
+        below = s_block.height + s_gap if s_block is not None else 0
+        block = wrapper.fit(headline, max_height=available - reserve - below, **fit)
+        if s_block is not None and block.truncated:
+            # The headline comes first: it takes the summary's room rather than lose words.
+            block, s_block = wrapper.fit(headline, max_height=available - reserve, **fit), None
         total = reserve + block.height + (s_gap + s_block.height if s_block else 0)
         y = {Anchor.TOP: top, Anchor.CENTER: top + (available - total) // 2,
              Anchor.BOTTOM: bottom - total}[lay.text_anchor]  # fmt: skip

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bot.cards import CardRenderer
+from bot.cards.layouts import PHONE_WIDTH
 from bot.models import CardSize
 from devtools.card_samples import SAMPLE_SUMMARY, sample_article
 from tests.cards.checks import check
@@ -87,3 +88,37 @@ def test_footer_segments_keep_date_and_site_apart(renderer: CardRenderer) -> Non
     date, date_box = items["date"]
     assert site.text == "akhbar-sahel.ma" and date.text == "14 مارس 2026"
     assert site_box[0] > date_box[2]  # site at the right (start), date separate at the left
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_no_text_is_under_12_px_on_a_390_px_phone(
+    renderer: CardRenderer, photo: bytes, theme: str
+) -> None:
+    """Cards are read on phones about 390 px wide: the summary, the section, the source and
+    the date (the smallest text) stay at 12 px or more there."""
+    for size in CardSize:
+        width = size.dimensions[0]
+        c = renderer.compose(
+            sample_article(), size, theme=theme, lead_image=photo, summary=SAMPLE_SUMMARY
+        )
+        for item in c.texts:
+            on_phone = item.size * PHONE_WIDTH / width
+            assert on_phone >= 12, f"{theme}/{size.value}: {item.role} {on_phone:.1f} px"
+        if size in (CardSize.WIDE, CardSize.X) and theme != "photo":
+            assert "summary" in {t.role for t in c.texts}, f"{theme}/{size.value}"
+
+
+def test_a_summary_is_shown_whole_or_not_at_all(renderer: CardRenderer) -> None:
+    long = (
+        "تشمل الحملة المدارس والمراكز الصحية القروية، والتلقيح مجاني لجميع الأطفال دون سن "
+        "الخامسة عشرة، وتدعو الوزارة الآباء إلى إحضار دفتر التلقيح وبطاقة التعريف إلى أقرب "
+        "مركز صحي قبل الموعد المحدد لكل جماعة في الإقليم."
+    )
+    for size in CardSize:
+        c = renderer.compose(sample_article(), size, summary=long, keep_background=True)
+        check(c, f"long summary/{size.value}")
+        shown = " ".join(t.text for t in c.texts if t.role == "summary")
+        assert shown in ("", long), size
+        if not shown:  # the headline took the room back: as large as without a summary
+            alone = renderer.compose(sample_article(), size)
+            assert c.headline.size == alone.headline.size, size
