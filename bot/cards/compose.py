@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import NamedTuple
 
 from PIL import Image
@@ -17,6 +18,7 @@ from PIL import Image
 from bot.cards.colors import RGB
 from bot.cards.fonts import FontFace
 from bot.cards.footer import place_footer
+from bot.cards.labels import strip_shown_label
 from bot.cards.layouts import Anchor, SizeLayout
 from bot.cards.palette import Palette
 from bot.cards.plan import RECURRING_ROLES, CardText, Plan, Shape, TextItem
@@ -88,6 +90,11 @@ class Planner:
         kicker = self._kicker(text.kicker, right - left) if text.kicker else None
         if kicker is not None and not theme.elements.kicker:
             kicker = None
+        # «عاجل» once: a label the band or the section chip shows leaves the headline.
+        shown = [theme.band_text] if theme.elements.band else []
+        if kicker is not None and text.kicker:
+            shown.append(text.kicker)
+        text = replace(text, headline=strip_shown_label(text.headline, shown))
 
         region_top = top
         if theme.elements.band:

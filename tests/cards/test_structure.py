@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bot.cards import CardRenderer
+from bot.cards.labels import strip_shown_label
 from bot.cards.layouts import PHONE_WIDTH
 from bot.models import CardSize
 from devtools.card_samples import SAMPLE_SUMMARY, sample_article
@@ -106,6 +107,51 @@ def test_no_text_is_under_12_px_on_a_390_px_phone(
             assert on_phone >= 12, f"{theme}/{size.value}: {item.role} {on_phone:.1f} px"
         if size in (CardSize.WIDE, CardSize.X) and theme != "photo":
             assert "summary" in {t.role for t in c.texts}, f"{theme}/{size.value}"
+
+
+@pytest.mark.parametrize(
+    ("title", "section", "theme"),
+    [
+        ("عاجل: زلزال بقوة 5.8 درجات يضرب إقليم الحوز", "مجتمع", "breaking"),
+        ("🔴 عاجل | زلزال بقوة 5.8 درجات يضرب إقليم الحوز", "مجتمع", "breaking"),
+        ("[عاجل] زلزال بقوة 5.8 درجات يضرب إقليم الحوز", "مجتمع", "breaking"),
+        ("عاجل - زلزال بقوة 5.8 درجات يضرب إقليم الحوز", "عاجل", "solid"),
+    ],
+)
+def test_breaking_label_is_said_once(
+    renderer: CardRenderer, title: str, section: str, theme: str
+) -> None:
+    for size in CardSize:
+        c = renderer.compose(sample_article(title=title, section=section), size, theme=theme)
+        labels = [t.text for t in c.texts if t.role in ("band", "kicker")]
+        assert "عاجل" in labels, (theme, size)
+        assert " ".join(c.headline.lines) == "زلزال بقوة 5.8 درجات يضرب إقليم الحوز"
+
+
+@pytest.mark.parametrize(
+    ("headline", "expected"),
+    [
+        ("عاجل: زلزال", "زلزال"),
+        ("#عاجل زلزال", "زلزال"),
+        ("(عاجل) زلزال", "زلزال"),
+        ("عاجل… زلزال", "زلزال"),
+        ("عاجل زلزال", "عاجل زلزال"),  # no separator: a word of the sentence
+        ("عاجلة: زلزال", "عاجلة: زلزال"),  # another word
+        ("عاجل:", "عاجل:"),  # nothing would be left
+    ],
+)
+def test_label_forms(headline: str, expected: str) -> None:
+    assert strip_shown_label(headline, ["عاجل"]) == expected
+
+
+def test_a_headline_keeps_a_word_that_is_not_a_label(renderer: CardRenderer) -> None:
+    # «اقتصاد» opens the sentence here; it is no label even though the chip says it.
+    title = "اقتصاد المغرب ينمو بنسبة 3.2% في الربع الأول"
+    c = renderer.compose(sample_article(title=title, section="اقتصاد"), CardSize.WIDE)
+    assert " ".join(c.headline.lines) == title
+    # Only the label: nothing would be left, so it stays.
+    c = renderer.compose(sample_article(title="عاجل"), CardSize.WIDE, theme="breaking")
+    assert c.headline.lines == ("عاجل",)
 
 
 def test_a_summary_is_shown_whole_or_not_at_all(renderer: CardRenderer) -> None:
