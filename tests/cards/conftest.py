@@ -21,14 +21,9 @@ from devtools.card_samples import make_logo, make_photo, sample_branding
 RAQM_OPT_OUT = "NASHIR_SKIP_RAQM_TESTS"
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "requires_raqm: needs Pillow's Raqm layout")
-
-
-@pytest.fixture(autouse=True)
-def _raqm_gate(request: pytest.FixtureRequest) -> None:
-    """Fail a ``requires_raqm`` test when Pillow has no Raqm, unless opted out (then skip)."""
-    if request.node.get_closest_marker("requires_raqm") is None or features.check("raqm"):
+def raqm_gate() -> None:
+    """Fail the calling test when Pillow has no Raqm, unless this machine opted out (skip)."""
+    if features.check("raqm"):
         return
     if os.environ.get(RAQM_OPT_OUT) == "1":
         pytest.skip(f"Pillow has no Raqm here ({RAQM_OPT_OUT}=1)")
@@ -39,7 +34,14 @@ def _raqm_gate(request: pytest.FixtureRequest) -> None:
     )
 
 
-requires_raqm = pytest.mark.requires_raqm
+@pytest.fixture
+def raqm_available() -> None:
+    raqm_gate()
+
+
+# A built-in mark, so nothing needs registering; parametrized cases call raqm_gate() instead
+# (pytest.param refuses usefixtures).
+requires_raqm = pytest.mark.usefixtures("raqm_available")
 
 
 @pytest.fixture(scope="module")
