@@ -4,13 +4,13 @@ Who receives a card decides its format (:class:`CardUse`):
 
 * **The bot sends JPEG.** A card goes to Telegram with ``sendPhoto``, and Telegram re-encodes
   every photo as JPEG whatever it was given, so a PNG's lossless edges never reach a reader.
-  Re-encoding our JPEG, with Pillow's encoder standing in for Telegram's at quality 80–87,
-  keeps text edges within 0.3–0.8 dB PSNR of re-encoding the PNG when we send quality 90 with
-  full-resolution colour (4:4:4); the 4:2:0 JPEG that photos use loses 1.4–1.8 dB there, all
-  of it around the red chip and band, because colour would then be halved twice. A flat
-  1200×630 card then costs ~2.4 ms to encode instead of ~10.6 ms as PNG (Pillow's PNG filters,
-  not zlib, take the time), which is what lets a worker keep up with a burst of shares: about
-  170 cards/s on one core against about 70 with PNG.
+  With Pillow's encoder standing in for Telegram's (quality 87–92), re-encoding our quality-90
+  JPEG with full-resolution colour (4:4:4) ends 0.5–0.8 dB PSNR from re-encoding the lossless
+  image (about 1 dB at quality 80); the 4:2:0 quality-88 JPEG that photos use would end
+  0.8–2.5 dB away, its colour edges (the red chip and band, coloured text) subsampled twice.
+  A flat 1200×630 card then costs ~2.5 ms to encode instead of ~11.7 ms as PNG (Pillow's PNG
+  filters, not zlib, take the time): about 160 cards/s on one core instead of about 65, which
+  is what lets a worker keep up with a burst of shares (``bench/cards.py``).
 * **The command line writes PNG.** Its files are the masters an editor uploads to X,
   Facebook, Instagram or LinkedIn, each of which compresses again: starting from lossless
   means one generation of loss instead of two. A run writes two to five cards, so the
@@ -55,7 +55,7 @@ _SUBSAMPLING = {True: 2, False: 0}  # photo → 4:2:0, flat → 4:4:4
 _FALLBACK_QUALITIES = (80, 70, 60, 45, 30)
 # zlib level 3 with the run-length strategy: flat cards are long runs of one colour, and
 # Z_RLE encodes them in about two thirds of the default strategy's time for ~20 % more bytes
-# (still well under 100 KB for a 1200×630 card).
+# (about 110 KB for a 1200×630 card).
 PNG_LEVEL = 3
 PNG_STRATEGY = zlib.Z_RLE
 

@@ -22,8 +22,7 @@ from bot.settings import Settings
 from devtools.card_samples import SAMPLE_SUMMARY, sample_article
 
 ROOT = Path(__file__).resolve().parents[2]
-# Telegram's own encoder is not public; a JPEG encoder at quality 87 with 4:2:0 colour (the
-# quality its recompressed photos are usually reported at) stands in for it.
+# Telegram's own encoder is not public: Pillow's, at quality 87 with 4:2:0 colour, stands in.
 TELEGRAM_QUALITY = 87
 
 
