@@ -151,7 +151,7 @@ def _greedy(widths: list[float], space: float, limit: float, ties: list[Bond]) -
     starts: list[int] = []
     start, used = 0, 0.0
     for index, w in enumerate(widths):
-        if index > start and used + space + w > limit:
+        while index > start and used + space + w > limit:
             cut = index
             while cut > start + 1 and ties[cut - 1].kept:
                 cut -= 1
@@ -159,7 +159,7 @@ def _greedy(widths: list[float], space: float, limit: float, ties: list[Bond]) -
                 cut = index  # the whole line is one phrase: break where it overflows
             starts.append(cut)
             start = cut
-            used = sum(widths[cut:index]) + space * (index - cut)
+            used = sum(widths[cut:index]) + space * (index - cut - 1)  # the words carried over
         used = used + space + w if index > start else w
     return starts
 
