@@ -204,11 +204,15 @@ def _local_source(source: str) -> Article | str | None:
 async def _share(
     settings: Settings, args: argparse.Namespace, local: Article | str | None
 ) -> ShareResult:
+    from bot.cards import CardUse
     from bot.pipeline import DEFAULT_CARD_SIZES, build_share_service
 
     if args.theme:
         settings = settings.replace(card_theme=args.theme)
-    service = build_share_service(settings, card_sizes=args.cards or DEFAULT_CARD_SIZES)
+    # Files for an editor to upload anywhere: lossless PNG (see bot/cards/encode.py).
+    service = build_share_service(
+        settings, card_sizes=args.cards or DEFAULT_CARD_SIZES, card_use=CardUse.FILE
+    )
     try:
         if local is None:
             return await service.share_url(args.source, platforms=args.platforms)

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
 
-from bot.cards import Branding, CardRenderer
+from bot.cards import Branding, CardRenderer, CardUse
 from bot.compose import ComposeOptions, Composer
 from bot.ingest.admission import admit, bounded_html
 from bot.ingest.extract import extract_article
@@ -237,8 +237,11 @@ def build_composer(settings: Settings, summarizer: Summarizer | None = None) -> 
     )
 
 
-def build_renderer(settings: Settings) -> CardRenderer:
-    return CardRenderer(Branding.from_settings(settings), themes_dir=TEMPLATES_DIR / "cards")
+def build_renderer(settings: Settings, use: CardUse = CardUse.SEND) -> CardRenderer:
+    """The card renderer; ``use`` picks the format (the bot sends JPEG, files are PNG)."""
+    return CardRenderer(
+        Branding.from_settings(settings), themes_dir=TEMPLATES_DIR / "cards", use=use
+    )
 
 
 def build_share_service(
@@ -246,8 +249,13 @@ def build_share_service(
     *,
     executor: Executor | None = None,
     card_sizes: Sequence[CardSize] = DEFAULT_CARD_SIZES,
+    card_use: CardUse = CardUse.SEND,
 ) -> ShareService:
-    """Every part of the pipeline built once from settings (the composition root calls this)."""
+    """Every part of the pipeline built once from settings (the composition root calls this).
+
+    ``card_use``: the bot's default sends cards as Telegram photos; the command line asks for
+    :attr:`CardUse.FILE` (PNG files an editor uploads elsewhere).
+    """
     owns_executor = executor is None
     pool = executor or ThreadPoolExecutor(
         max_workers=max(2, os.cpu_count() or 2), thread_name_prefix="nashir-share"
@@ -255,7 +263,7 @@ def build_share_service(
     llm_client = httpx.AsyncClient() if settings.summarizer == "llm" else None
     return ShareService(
         composer=build_composer(settings),
-        renderer=build_renderer(settings),
+        renderer=build_renderer(settings, card_use),
         fetcher=Fetcher(FetchConfig.from_settings(settings)),
         executor=pool,
         card_sizes=card_sizes,

@@ -3,8 +3,8 @@
 The benchmark must not render one article over and over: caches keyed by article text would
 then hit every time and flatter the figure. These variants differ in length (one to three
 headline lines, a shrink to a smaller size, a cut with «…»), mix in Latin words and digits,
-start with a Latin word now and then (a left-to-right paragraph), and spread over several
-sections, site names and dates, as a day of real traffic does.
+start with a Latin word now and then (a left-to-right paragraph) or with a label («عاجل:»),
+and spread over several sections, site names and dates, as a day of real traffic does.
 """
 
 from __future__ import annotations
@@ -190,6 +190,11 @@ VARIANTS: tuple[Variant, ...] = (
         "تكنولوجيا",
         "iPhone 18 يصل إلى الأسواق العربية بأسعار تبدأ من 4500 درهم",
         "الطلب المسبق يفتح الأسبوع المقبل في أربعة بلدان.",
+    ),
+    Variant(
+        "عاجل",
+        "عاجل: زلزال بقوة 5.8 درجات يضرب إقليم الحوز ولا أنباء عن ضحايا",
+        "شعر السكان بالهزة في مراكش وأكادير، وأعلنت السلطات فتح مراكز إيواء مؤقتة.",
     ),
 )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import NamedTuple
 
 from PIL import Image
@@ -17,6 +18,7 @@ from PIL import Image
 from bot.cards.colors import RGB
 from bot.cards.fonts import FontFace
 from bot.cards.footer import place_footer
+from bot.cards.labels import strip_shown_label
 from bot.cards.layouts import Anchor, SizeLayout
 from bot.cards.palette import Palette
 from bot.cards.plan import RECURRING_ROLES, CardText, Plan, Shape, TextItem
@@ -88,6 +90,11 @@ class Planner:
         kicker = self._kicker(text.kicker, right - left) if text.kicker else None
         if kicker is not None and not theme.elements.kicker:
             kicker = None
+        # «عاجل» once: a label the band or the section chip shows leaves the headline.
+        shown = [theme.band_text] if theme.elements.band else []
+        if kicker is not None and text.kicker:
+            shown.append(text.kicker)
+        text = replace(text, headline=strip_shown_label(text.headline, shown))
 
         region_top = top
         if theme.elements.band:
@@ -207,30 +214,28 @@ class Planner:
         headline = self.run(text.headline, theme.fonts.headline)
         if not headline.text:  # nothing drawable (an all-emoji title): name the source
             headline = self.run(text.site_name, theme.fonts.headline)
-        summary = None
+        s_block = None
         if text.summary and theme.elements.summary and lay.summary_lines > 0:
             summary = self.run(text.summary, theme.fonts.summary)
-            summary = summary if summary.text else None
+            if summary.text:
+                s_block = wrapper.fit(
+                    summary, max_width=max_width, max_height=available,
+                    largest=lay.summary_size, smallest=lay.summary_size,
+                    max_lines=lay.summary_lines, pitch=lay.summary_pitch,
+                )  # fmt: skip
+        if s_block is not None and s_block.truncated:
+            # A summary is shown whole or not at all: cut with «…» it reads as a mistake.
+            s_block = None
         s_gap = round(lay.gap * 0.75)
-        s_min = sum(self.engine.extents(summary, lay.summary_size)) if summary else 0
         fit = {
             "max_width": max_width, "largest": lay.headline_max, "smallest": lay.headline_min,
             "max_lines": lay.headline_lines, "pitch": lay.headline_pitch,
         }  # fmt: skip
-        block = wrapper.fit(
-            headline, max_height=available - reserve - (s_min + s_gap if summary else 0), **fit
-        )
-        if summary is not None and block.truncated:
-            block, summary = wrapper.fit(headline, max_height=available - reserve, **fit), None
-        s_block = None
-        room = available - reserve - block.height - s_gap
-        if summary is not None and wrapper.lines_for_height(
-            summary, lay.summary_size, lay.summary_pitch, room
-        ):
-            s_block = wrapper.fit(
-                summary, max_width=max_width, max_height=room, largest=lay.summary_size,
-                smallest=lay.summary_size, max_lines=lay.summary_lines, pitch=lay.summary_pitch,
-            )  # fmt: skip
+        below = s_block.height + s_gap if s_block is not None else 0
+        block = wrapper.fit(headline, max_height=available - reserve - below, **fit)
+        if s_block is not None and block.truncated:
+            # The headline comes first: it takes the summary's room rather than lose words.
+            block, s_block = wrapper.fit(headline, max_height=available - reserve, **fit), None
         total = reserve + block.height + (s_gap + s_block.height if s_block else 0)
         y = {Anchor.TOP: top, Anchor.CENTER: top + (available - total) // 2,
              Anchor.BOTTOM: bottom - total}[lay.text_anchor]  # fmt: skip

@@ -6,6 +6,7 @@ size in a ``[sizes.<size>]`` table (see ``templates/cards/README.md``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from enum import StrEnum
@@ -61,36 +62,48 @@ class SizeLayout:
         return (left + m, top + m, right - m, bottom - m)
 
 
+# Cards are mostly seen on phones, about 390 px wide: no text may fall under 12 px there, so
+# text is at least 37 px on the 1200 px cards and 34 px on the 1080 px ones (headline sizes
+# are larger anyway; the band's label is half the band's height).
+PHONE_WIDTH = 390
+MIN_PHONE_PX = 12
+
+
+def legible_size(card_width: int) -> int:
+    """The smallest text size, in card pixels, that is 12 px on a 390 px wide screen."""
+    return math.ceil(MIN_PHONE_PX * card_width / PHONE_WIDTH)
+
+
 DEFAULT_LAYOUTS: Mapping[CardSize, SizeLayout] = MappingProxyType(
     {
         CardSize.WIDE: SizeLayout(
             safe_top=0, safe_bottom=0, safe_side=0, margin=60,
             headline_max=72, headline_min=38, headline_lines=3,
-            summary_size=28, summary_lines=2, kicker_size=24, footer_size=24,
-            logo_height=52, band_height=64, gap=22, accent_bar=12,
+            summary_size=37, summary_lines=2, kicker_size=37, footer_size=37,
+            logo_height=60, band_height=76, gap=22, accent_bar=12,
         ),
         CardSize.X: SizeLayout(
             safe_top=38, safe_bottom=38, safe_side=0, margin=54,
             headline_max=72, headline_min=38, headline_lines=3,
-            summary_size=28, summary_lines=2, kicker_size=24, footer_size=24,
-            logo_height=52, band_height=64, gap=22, accent_bar=12,
+            summary_size=37, summary_lines=2, kicker_size=37, footer_size=37,
+            logo_height=60, band_height=76, gap=22, accent_bar=12,
         ),
         CardSize.SQUARE: SizeLayout(
             safe_top=0, safe_bottom=0, safe_side=0, margin=76,
             headline_max=88, headline_min=44, headline_lines=5,
-            summary_size=32, summary_lines=3, kicker_size=28, footer_size=28,
+            summary_size=34, summary_lines=3, kicker_size=34, footer_size=34,
             logo_height=64, band_height=80, gap=30, accent_bar=14,
         ),
         CardSize.PORTRAIT: SizeLayout(
             safe_top=0, safe_bottom=0, safe_side=0, margin=80,
             headline_max=92, headline_min=46, headline_lines=6,
-            summary_size=34, summary_lines=4, kicker_size=30, footer_size=28,
+            summary_size=34, summary_lines=4, kicker_size=34, footer_size=34,
             logo_height=68, band_height=84, gap=34, accent_bar=14,
         ),
         CardSize.STORY: SizeLayout(
             safe_top=250, safe_bottom=250, safe_side=0, margin=84,
             headline_max=112, headline_min=52, headline_lines=7,
-            summary_size=38, summary_lines=5, kicker_size=34, footer_size=32,
+            summary_size=38, summary_lines=5, kicker_size=34, footer_size=34,
             logo_height=80, band_height=96, gap=40, accent_bar=16,
         ),
     }

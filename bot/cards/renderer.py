@@ -20,7 +20,7 @@ from PIL import Image, ImageFont, features
 from bot.cards.branding import Branding
 from bot.cards.compose import Planner
 from bot.cards.dates import arabic_indic_digits, gregorian_ar, hijri_ar
-from bot.cards.encode import encode_card
+from bot.cards.encode import CardUse, encode_card
 from bot.cards.fonts import FontFace, FontLibrary, fallback_face
 from bot.cards.layouts import Box
 from bot.cards.memo import CacheReport
@@ -58,6 +58,7 @@ class CardRenderer:
         use_raqm: bool | None = None,
         photo_limits: PhotoLimits | None = None,
         clock: Callable[[], dt.datetime] | None = None,
+        use: CardUse = CardUse.SEND,
     ) -> None:
         """Load themes, fonts and logo once.
 
@@ -68,6 +69,8 @@ class CardRenderer:
                 fallback on the BASIC engine; True requires Raqm.
             photo_limits: bounds for lead image bytes.
             clock: "now" for cards of undated articles (default: the branding's time zone).
+            use: who receives the cards, which picks their format: the bot sends JPEG, the
+                command line writes PNG files (see :mod:`bot.cards.encode`).
 
         Raises:
             CardError: unknown default theme, a bad theme file, an unreadable logo, or Raqm
@@ -77,6 +80,7 @@ class CardRenderer:
         if use_raqm and not available:
             raise CardError("Raqm layout was requested but Pillow has no Raqm (libfribidi0?)")
         self.uses_raqm = available if use_raqm is None else use_raqm
+        self.use = use
         self._branding = branding
         self._themes: Mapping[str, Theme] = load_themes(themes_dir or DEFAULT_THEMES_DIR)
         self.theme(branding.theme)  # fail at start-up, not on the first article
@@ -144,7 +148,7 @@ class CardRenderer:
         summary: str | None = None,
         image_format: str | None = None,
     ) -> Card:
-        """One card. ``image_format`` overrides the default (JPEG with a photo, else PNG)."""
+        """One card. ``image_format`` overrides the format this renderer's use picks."""
         return self.render_all(
             article,
             [size],
@@ -289,10 +293,9 @@ class CardRenderer:
             scrims=scrims,
         )
 
-    @staticmethod
-    def _encode(composition: Composition, image_format: str | None) -> Card:
-        fmt = image_format or ("JPEG" if composition.photo else "PNG")
-        return encode_card(composition.image, composition.size, fmt)
+    def _encode(self, composition: Composition, image_format: str | None) -> Card:
+        fmt = image_format or self.use.image_format(composition.photo)
+        return encode_card(composition.image, composition.size, fmt, photo=composition.photo)
 
 
 def _photo_for(reading: PhotoReading | None, size: CardSize) -> LeadPhoto | None:

@@ -73,7 +73,7 @@ headline_max = 120
     assert sport.layouts[CardSize.STORY].headline_max == 120
     assert sport.layouts[CardSize.WIDE].text_anchor is Anchor.TOP
     card = renderer.render(sample_article(), CardSize.WIDE, theme="sport")
-    assert card.image_format == "PNG"
+    assert card.size is CardSize.WIDE and card.data
 
 
 def test_theme_may_ship_its_own_font_file(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from bot.cards.colors import (
     relative_luminance,
 )
 from bot.cards.dates import MonthNames, arabic_indic_digits, gregorian_ar, hijri_ar
-from bot.cards.encode import MAX_BYTES, encode_card
+from bot.cards.encode import MAX_BYTES, CardUse, encode_card
 from bot.cards.fonts import NOTO, PLEX, FontLibrary, family_face, file_face
 from bot.models import CardSize
 
@@ -97,10 +97,13 @@ def _noise(width: int, height: int, seed: int = 7) -> Image.Image:
     return Image.frombytes("RGB", (width, height), rng.randbytes(width * height * 3))
 
 
-def test_flat_card_is_png_and_photo_card_jpeg() -> None:
+def test_each_use_picks_its_format() -> None:
+    assert CardUse.SEND.image_format(photo=False) == "JPEG"
+    assert CardUse.FILE.image_format(photo=False) == "PNG"
+    assert CardUse.SEND.image_format(photo=True) == CardUse.FILE.image_format(photo=True) == "JPEG"
     flat = Image.new("RGB", (1200, 630), (14, 32, 56))
-    png = encode_card(flat, CardSize.WIDE, "PNG")
-    jpeg = encode_card(flat, CardSize.WIDE, "JPEG")
+    png = encode_card(flat, CardSize.WIDE, "PNG", photo=False)
+    jpeg = encode_card(flat, CardSize.WIDE, "JPEG", photo=False)
     assert png.image_format == "PNG" and png.data.startswith(b"\x89PNG")
     assert jpeg.image_format == "JPEG" and jpeg.data.startswith(b"\xff\xd8")
     assert png.filename == "card-wide.png" and jpeg.filename == "card-wide.jpg"
@@ -108,7 +111,7 @@ def test_flat_card_is_png_and_photo_card_jpeg() -> None:
 
 def test_encoding_steps_down_to_stay_under_5_mb() -> None:
     noisy = _noise(2400, 2400)  # pure noise: ~14 MB as a quality-88 JPEG, ~17 MB as PNG
-    card = encode_card(noisy, CardSize.SQUARE, "PNG")
+    card = encode_card(noisy, CardSize.SQUARE, "PNG", photo=False)
     assert card.image_format == "JPEG"
     assert len(card.data) <= MAX_BYTES
     with Image.open(io.BytesIO(card.data)) as decoded:

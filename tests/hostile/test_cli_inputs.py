@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 import main
-from bot.cards import CardRenderer
+from bot.cards import CardRenderer, CardUse
 from bot.models import CardSize
 from devtools.card_samples import make_photo, sample_article, sample_branding
 from devtools.pages import PageServer
@@ -265,7 +265,10 @@ def test_batch_input_missing(cli, capsys) -> None:
 
 
 def test_all_sizes_keep_the_photo_where_it_is_big_enough() -> None:
-    renderer = CardRenderer(sample_branding(), themes_dir=ROOT / "templates" / "cards")
+    # File cards: PNG when flat, JPEG over a photo, so the format shows whether it was used.
+    renderer = CardRenderer(
+        sample_branding(), themes_dir=ROOT / "templates" / "cards", use=CardUse.FILE
+    )
     # Wide enough for the landscape cards, too short to fill a story card without blur.
     photo = make_photo(1400, 700)
     cards = {
