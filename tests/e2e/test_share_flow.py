@@ -299,3 +299,13 @@ def test_an_unknown_button_is_answered_with_an_alert(
     api.wait_for("answerCallbackQuery", since=mark)
     answer = api.callback_answers[query_id]
     assert answer.get("show_alert") in (True, "true") and "انتهت صلاحية" in answer["text"]
+
+
+def test_a_link_without_url_entities_is_found_in_the_text(
+    start_bot: StartBot, api: BotAPIServer, article_url: str
+) -> None:
+    start_bot()
+    mark = api.mark()
+    api.send_message(api.user(1015, "أمين"), f"هذا الخبر: {article_url}", entities=[])
+    photo = api.wait_for("sendPhoto", since=mark, chat_id=1015)[0]
+    assert "utm_source=telegram" in visible(photo, "caption")
