@@ -21,6 +21,13 @@ class RateLimitedError(InputError):
         self.retry_after = retry_after
 
 
+class BusyError(NashirError):
+    """Every slot of the share pipeline is taken and its queue is full (a crowd)."""
+
+    message_ar = "الطلبات كثيرة، حاول بعد قليل."
+    message_en = "The bot is busy with many requests; please try again shortly."
+
+
 class ExpiredShareError(InputError):
     message_ar = "انتهت صلاحية هذه الأزرار. أرسل رابط المقال من جديد."
     message_en = "These buttons have expired. Send the article link again."

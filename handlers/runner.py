@@ -25,7 +25,7 @@ from bot.settings import Settings
 from db.connection import open_database
 from db.shares import ShareRepository
 from handlers.app import ALLOWED_UPDATES, build_application
-from handlers.desk import ShareDesk, Sharer
+from handlers.desk import JobQueue, ShareDesk, Sharer
 from handlers.errors import BotStartupError, MissingTokenError, startup_error
 from handlers.ratelimit import RateLimiter
 from handlers.redact import redacted_logs
@@ -89,7 +89,11 @@ async def open_services(
 ) -> AsyncIterator[BotServices]:
     """The handlers' services over an open database (closed on exit; ``sharer`` is not)."""
     connection = await open_database(settings.database_path)
-    desk = ShareDesk(sharer, ShareRepository(connection))
+    desk = ShareDesk(
+        sharer,
+        ShareRepository(connection),
+        jobs=JobQueue(settings.max_concurrent_jobs, settings.max_queued_jobs),
+    )
     try:
         yield BotServices(
             settings=settings,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+
 import pytest
 
 from bot.errors import BlockedAddressError, NotAnArticleError, UnsupportedContentError
 from devtools.botapi import BotAPIServer, Call
 from devtools.pages import PageServer
-from tests.e2e.conftest import StartBot
+from tests.e2e.conftest import StartBot, article_variant
 from tests.e2e.harness import visible
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -74,6 +77,48 @@ def test_the_rate_limit_answers_politely(
     )[0]
     assert "مقالين" in visible(limited) and "ثانية" in visible(limited)
     assert len(api.find("sendPhoto", since=mark, chat_id=2005)) == 2
+
+
+class HeldBody:
+    """A page body sent only once the test releases it, so its fetch stays open."""
+
+    def __init__(self, body: bytes, released: threading.Event) -> None:
+        self.body = body
+        self.released = released
+
+    def __iter__(self) -> Iterator[bytes]:
+        self.released.wait(30)
+        yield self.body
+
+
+@pytest.mark.parametrize("mode", ["polling"])  # one getUpdates answer carries the crowd
+def test_a_crowd_is_queued_within_the_bound_and_the_rest_told_to_come_back(
+    start_bot: StartBot, api: BotAPIServer, page_server: PageServer, sample_html: str
+) -> None:
+    start_bot(max_concurrent_jobs=2, max_queued_jobs=2)
+    released = threading.Event()
+    users = range(2101, 2108)  # seven readers, seven different articles, at once
+    try:
+        mark = api.mark()
+        with api.at_once():
+            for n, user_id in enumerate(users):
+                body = HeldBody(article_variant(sample_html, 40 + n), released)
+                url = page_server.add(f"/crowd-{n}.html", body=body, content_length=False)
+                api.send_message(api.user(user_id), url)
+
+        def busy(call: Call) -> bool:
+            return "الطلبات كثيرة، حاول بعد قليل" in visible(call)
+
+        refused = api.wait_for("sendMessage", since=mark, where=busy, count=3)
+        # Two pages are being fetched, two wait their turn: nothing more was started.
+        assert len([p for p in page_server.requests if p.startswith("/crowd-")]) == 2
+    finally:
+        released.set()
+    served = [u for u in users if u not in {c.chat_id for c in refused}]
+    for user_id in served:
+        api.wait_for("sendPhoto", since=mark, chat_id=user_id, timeout=60)
+    assert len(api.find("sendMessage", since=mark, where=busy)) == 3
+    assert len([p for p in page_server.requests if p.startswith("/crowd-")]) == 4
 
 
 def test_a_429_is_waited_out_and_the_card_still_arrives(
