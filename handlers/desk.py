@@ -147,7 +147,7 @@ class ShareDesk:
 
     def knows_url(self, url: str) -> bool:
         """Whether ``url`` needs no new work: fresh in memory, or being prepared now."""
-        key = _url_key(url)
+        key = url_key(url)
         return key in self._inflight or self._remembered(key) is not None
 
     def knows_text(self, text: str) -> bool:
@@ -155,14 +155,27 @@ class ShareDesk:
         key = f"text:{text_key(text)}"
         return key in self._inflight or self._remembered(key) is not None
 
+    def now(self) -> dt.datetime:
+        """The desk's clock: a share created before this moment was not built for the
+        request that started then (it came from the cache)."""
+        return self._clock()
+
     def remembered_url(self, url: str) -> SavedShare | None:
         """The fresh share for ``url`` if it is in memory: no I/O, for an instant answer."""
-        return self._remembered(_url_key(url))
+        return self._remembered(url_key(url))
 
     async def cached_url(self, url: str) -> SavedShare | None:
         """The fresh cached share for ``url``, without starting any work."""
-        key = _url_key(url)
+        key = url_key(url)
         return self._remembered(key) or await self._stored(key, self._repository.by_source)
+
+    async def cached_text(self, text: str) -> SavedShare | None:
+        """The fresh cached share for a pasted text, without starting any work."""
+        key = f"text:{text_key(text)}"
+        remembered = self._remembered(key)
+        if remembered is not None:
+            return remembered
+        return await self._stored(key, self._repository.by_text_key, text_key(text))
 
     async def share_text(self, text: str) -> SavedShare:
         """The share for a pasted article text (no URL)."""
@@ -258,7 +271,7 @@ class ShareDesk:
     # ---------------------------------------------------------------- internals
 
     def _url_task(self, url: str) -> asyncio.Future[SavedShare]:
-        key = _url_key(url)
+        key = url_key(url)
         remembered = self._remembered(key)
         if remembered is not None:
             done: asyncio.Future[SavedShare] = asyncio.get_running_loop().create_future()
@@ -273,7 +286,7 @@ class ShareDesk:
                 result = await self._sharer.share_url(url)
             saved = await self._repository.save(result, source_url=key)
             canonical = result.article.url
-            return self._remember(saved, key, *([_url_key(canonical)] if canonical else []))
+            return self._remember(saved, key, *([url_key(canonical)] if canonical else []))
 
         return self._once(self._inflight, key, build)
 
@@ -331,7 +344,8 @@ class ShareDesk:
         return self._clock() - saved.created_at <= self._max_age
 
 
-def _url_key(url: str) -> str:
+def url_key(url: str) -> str:
+    """Identity of a link: its normalised form (the same article however it is spelled)."""
     return normalize_url(url)
 
 

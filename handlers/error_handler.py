@@ -35,6 +35,11 @@ def error_plain(error: NashirError, services: BotServices) -> str:
     return services.texts.label("error_toast", error.message_ar)[:200]
 
 
+def is_silenced(error: NashirError) -> bool:
+    """A repeated rate-limit refusal within one window: the user was told already."""
+    return isinstance(error, RateLimitedError) and not error.notify
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """PTB's error callback for the whole application."""
     error = context.error
@@ -76,7 +81,7 @@ async def _tell(update: Update, error: NashirError, services: BotServices) -> No
             ),
         )
         await update.inline_query.answer([result], cache_time=0, is_personal=True)
-    elif update.effective_message is not None:
+    elif update.effective_message is not None and not is_silenced(error):
         await update.effective_message.reply_text(
             error_html(error, services), parse_mode=ParseMode.HTML
         )

@@ -12,13 +12,20 @@ from bot.errors import InputError, NashirError
 
 
 class RateLimitedError(InputError):
+    """One user asked for too much in a minute.
+
+    ``notify`` is False when the user was already told in this window: the bot then stays
+    silent rather than answer every further message with the same notice.
+    """
+
     message_ar = "طلبات كثيرة في وقت قصير، يُرجى الانتظار قليلاً."
     message_en = "Too many requests; please wait a little."
 
-    def __init__(self, *, limit: int, retry_after: int) -> None:
+    def __init__(self, *, limit: int, retry_after: int, notify: bool = True) -> None:
         super().__init__(f"{limit}/min, retry after {retry_after}s")
         self.limit = limit
         self.retry_after = retry_after
+        self.notify = notify
 
 
 class BusyError(NashirError):

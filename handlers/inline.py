@@ -24,6 +24,8 @@ from bot.platforms import PLATFORMS
 from bot.platforms.counting import telegram_html_length
 from bot.platforms.links import plain_text
 from db.shares import SavedShare
+from handlers.desk import url_key
+from handlers.errors import BusyError
 from handlers.links import first_url
 from handlers.replies import CAPTION_LIMIT, NO_PREVIEW, TEXT_LIMIT, draft_messages
 from handlers.services import BotServices, get_services
@@ -45,9 +47,17 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     saved = await services.desk.cached_url(url)
     if saved is None:
-        # Only new work counts against the limit: retyping a cached link is free.
-        services.limiter.hit(query.from_user.id)
-        saved = await services.desk.share_url_within(url, services.options.inline_budget)
+        # Only new work counts against the limit: retyping a cached link, or one still
+        # being prepared (the next keystroke while «جارٍ التحضير» shows), is free.
+        counted = not services.desk.knows_url(url)
+        if counted:
+            services.limiter.hit(query.from_user.id, url_key(url))
+        try:
+            saved = await services.desk.share_url_within(url, services.options.inline_budget)
+        except BusyError:
+            if counted:
+                services.limiter.refund(query.from_user.id, url_key(url))
+            raise
     if saved is None:
         await query.answer([pending_result(url, services)], cache_time=0, is_personal=True)
         return

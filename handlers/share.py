@@ -18,6 +18,8 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from db.shares import SavedShare
+from handlers.desk import text_key, url_key
+from handlers.errors import BusyError
 from handlers.links import first_url, links_in_message, message_text
 from handlers.replies import NO_PREVIEW, send_share
 from handlers.retry import Priority, RetryAfterLimiter
@@ -77,7 +79,15 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     text = message_text(message)
     if message.chat.type == ChatType.PRIVATE and len(text) >= services.options.min_article_chars:
-        await _share(update, services, context.bot, lambda: services.desk.share_text(text))
+        await _share(
+            update,
+            services,
+            context.bot,
+            lambda: services.desk.share_text(text),
+            key=f"text:{text_key(text)}",
+            known=services.desk.knows_text(text),
+            stored=lambda: services.desk.cached_text(text),
+        )
         return
     await _reply(update, services.texts.html("no_link"))
 
@@ -89,6 +99,9 @@ async def _share_url(update: Update, services: BotServices, bot: Bot, url: str) 
         bot,
         lambda: services.desk.share_url(url),
         ready=lambda: services.desk.remembered_url(url),
+        key=url_key(url),
+        known=services.desk.knows_url(url),
+        stored=lambda: services.desk.cached_url(url),
     )
 
 
@@ -99,19 +112,39 @@ async def _share(
     produce: Callable[[], Awaitable[SavedShare]],
     *,
     ready: Callable[[], SavedShare | None] | None = None,
+    key: str | None = None,
+    known: bool = False,
+    stored: Callable[[], Awaitable[SavedShare | None]] | None = None,
 ) -> None:
     """Answer with the card at once when ``ready`` has it in memory; otherwise acknowledge
-    first, then wait for ``produce`` (cache lookups and the pipeline) and send the card."""
+    first, then wait for ``produce`` (cache lookups and the pipeline) and send the card.
+
+    Only new work counts against the user's rate limit: not an article ``known`` to the desk
+    (in memory or being prepared), nor one that ``produce`` finds stored, nor the same
+    article (``key``) asked for twice. A user already at the limit still gets an article the
+    database has (``stored``).
+    """
     message = update.effective_message
     user = update.effective_user
     if message is None:
         return
-    services.limiter.hit(user.id if user else message.chat_id)
+    user_id = user.id if user else message.chat_id
     quote = message.chat.type != ChatType.PRIVATE
     reply_to = message.message_id if quote else None
     # Nothing but memory before the ack: a database lookup here would queue every chat of a
     # burst behind aiosqlite's single thread before it is told anything (measured: +0.5 s).
+    # Only a user the limit would refuse is worth that lookup, and bursts are not made of them.
     cached = ready() if ready is not None else None
+    if (
+        cached is None
+        and not known
+        and stored is not None
+        and not services.limiter.allows(user_id)
+    ):
+        cached = await stored()
+    counted = cached is None and not known
+    if counted:
+        services.limiter.hit(user_id, key)
     if cached is not None:
         # Already shared: the card itself is the instant answer, no placeholder needed.
         await send_share(bot, message.chat_id, cached, services, reply_to=reply_to)
@@ -128,7 +161,15 @@ async def _share(
         action = asyncio.create_task(
             _keep_chat_action(bot, message.chat_id, services.options.chat_action_every)
         )
-        saved = await produce()
+        started = services.desk.now()
+        try:
+            saved = await produce()
+        except BusyError:
+            if counted:
+                services.limiter.refund(user_id, key)  # nothing was done for this request
+            raise
+        if counted and saved.created_at < started:
+            services.limiter.refund(user_id, key)  # prepared before: it came from the cache
         action.cancel()
         await send_share(bot, message.chat_id, saved, services, reply_to=reply_to)
     finally:
