@@ -37,6 +37,7 @@ def test_a_missing_page_is_explained(
     ack, answer = answer_to(api, 2001, page_server.url("/no-such-article.html"))
     assert "جاري التحضير" in visible(ack)
     assert "الصفحة غير موجودة (404)" in visible(answer)
+    assert "👈 تأكد من الرابط وأرسله كاملاً، أو أرسل نص المقال بدلاً منه." in visible(answer)
     assert not api.find("sendPhoto", chat_id=2001)
 
 
@@ -47,6 +48,7 @@ def test_a_private_address_is_refused(
     start_bot(fetch_allow_private_hosts=False)
     _, answer = answer_to(api, 2002, article_url)
     assert BlockedAddressError.message_ar in visible(answer)
+    assert "أرسل نص المقال نفسه" in visible(answer)  # what to do instead
     assert page_server.requests == []
 
 
@@ -57,12 +59,14 @@ def test_a_page_without_an_article_is_explained(
     login = page_server.add("/login.html", body=NOT_AN_ARTICLE.encode())
     _, answer = answer_to(api, 2003, login)
     assert NotAnArticleError.message_ar in visible(answer)
+    assert "أرسل رابط صفحة المقال نفسه" in visible(answer)
 
     image = page_server.add(
         "/photo.jpg", body=b"\xff\xd8\xff" + b"0" * 64, content_type="image/jpeg"
     )
     _, answer = answer_to(api, 2004, image)
     assert UnsupportedContentError.message_ar in visible(answer)
+    assert "أرسل نص المقال بدلاً من الرابط" in visible(answer)
 
 
 def test_the_rate_limit_answers_politely(

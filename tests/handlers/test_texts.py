@@ -10,7 +10,9 @@ from handlers.texts import Texts
 
 def test_user_controlled_values_are_escaped() -> None:
     texts = Texts()
-    html = texts.html("error", message_ar="<b>x</b> & y", message_en="unused")
+    html = texts.html(
+        "error", message_ar="<b>x</b> & y", message_en="unused", next_step="", next_step_en=""
+    )
     assert "&lt;b&gt;x&lt;/b&gt; &amp; y" in html
     visible, _ = parse_html(html)
     assert "<b>x</b> & y" in visible
@@ -23,7 +25,12 @@ def test_every_message_template_is_valid_telegram_html() -> None:
             "start": {"site_name": "أخبار", "bot_username": "nashir_bot"},
             "help": {"bot_username": "nashir_bot", "rate_limit": 5},
             "preparing": {},
-            "error": {"message_ar": "خطأ", "message_en": "Error"},
+            "error": {
+                "message_ar": "خطأ",
+                "message_en": "Error",
+                "next_step": "أرسل نص المقال",
+                "next_step_en": "Send the text",
+            },
             "rate_limited": {"limit": 5, "seconds": 30},
             "no_link": {},
             "share_usage": {},
