@@ -2,7 +2,7 @@
 post), and a long pasted text without one.
 
 Each handler parses the update, calls the share desk once and sends the answer; errors go to
-the one error handler. The user sees «جاري التحضير…» and a chat action at once, then the card.
+the one error handler. The user sees «جارٍ التحضير…» and a chat action at once, then the card.
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ async def _share(
 
 
 async def _after_first_answers(bot: Bot, services: BotServices) -> None:
-    """In a burst, let every chat's «جاري التحضير…» go out before this chat's next steps."""
+    """In a burst, let every chat's «جارٍ التحضير…» go out before this chat's next steps."""
     limiter = getattr(bot, "rate_limiter", None)
     if isinstance(limiter, RetryAfterLimiter):
         await limiter.settled(Priority.URGENT, at_most=services.options.burst_yield)
@@ -197,7 +197,7 @@ async def _keep_chat_action(bot: Bot, chat_id: int, every: float) -> None:
 
 
 async def _placeholder(bot: Bot, chat_id: int, text: str, *, reply_to: int | None) -> int:
-    """Send «جاري التحضير…»; return its message id (all that is needed to remove it).
+    """Send «جارٍ التحضير…»; return its message id (all that is needed to remove it).
 
     Through ``do_api_request`` rather than ``send_message``: parsing Telegram's answer into
     a ``Message`` is about a third of the call's CPU, and in a burst every chat's
@@ -213,7 +213,7 @@ async def _placeholder(bot: Bot, chat_id: int, text: str, *, reply_to: int | Non
 
 
 async def _retire(bot: Bot, chat_id: int, message_id: int) -> None:
-    """Remove «جاري التحضير…» once the answer (or the error) is there."""
+    """Remove «جارٍ التحضير…» once the answer (or the error) is there."""
     with contextlib.suppress(TelegramError):
         await bot.delete_message(chat_id, message_id)
 

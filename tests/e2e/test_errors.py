@@ -35,7 +35,7 @@ def test_a_missing_page_is_explained(
 ) -> None:
     start_bot()
     ack, answer = answer_to(api, 2001, page_server.url("/no-such-article.html"))
-    assert "جاري التحضير" in visible(ack)
+    assert "جارٍ التحضير" in visible(ack)
     assert "الصفحة غير موجودة (404)" in visible(answer)
     assert "👈 تأكد من الرابط وأرسله كاملاً، أو أرسل نص المقال بدلاً منه." in visible(answer)
     assert not api.find("sendPhoto", chat_id=2001)

@@ -61,7 +61,7 @@ def test_a_slow_article_gets_a_placeholder_then_real_results(
 
     first = ask_inline(api, 3003, slow)
     assert [r["id"] for r in first["results"]] == ["pending"]
-    assert "جاري التحضير" in first["results"][0]["title"]
+    assert "جارٍ التحضير" in first["results"][0]["title"]
     assert int(first["cache_time"]) == 0
 
     deadline = time.monotonic() + 30
@@ -89,6 +89,22 @@ def test_an_inline_error_is_explained_in_a_result(
     answer = ask_inline(api, 3005, page_server.url("/gone.html"))
     (result,) = answer["results"]
     assert "404" in shown_text(result) and has_arabic(result["title"])
+
+
+def test_results_read_as_they_will_be_posted_in_telegram(
+    start_bot: StartBot, api: BotAPIServer, article_url: str
+) -> None:
+    start_bot()
+    results = {r["id"].split(":")[1]: r for r in ask_inline(api, 3006, article_url)["results"]}
+
+    assert results["linkedin"]["title"] == "نص جاهز للينكدإن"
+    assert results["x"]["title"] == "نص جاهز لإكس"
+    # WhatsApp's *bold* headline is bold in Telegram, not wrapped in stars.
+    whatsapp = results["whatsapp"]
+    html = whatsapp["input_message_content"]["message_text"]
+    text, entities = parse_html(html)
+    assert "*" not in text and "*" not in whatsapp["description"]
+    assert any(e["type"] == "bold" and e["offset"] == 0 for e in entities)
 
 
 def test_asking_again_while_an_article_is_prepared_is_not_counted(

@@ -59,7 +59,7 @@ def test_a_link_gets_ack_then_card_with_caption_and_footer(
     mark = api.mark()
     _, ack, photo = share_link(api, 1001, f"اقرأ هذا الخبر {article_url}")
 
-    assert "جاري التحضير" in visible(ack)
+    assert "جارٍ التحضير" in visible(ack)
     assert api.find("sendChatAction", since=mark, chat_id=1001)
     assert ack.at <= photo.at
 
@@ -94,7 +94,7 @@ def test_a_link_gets_ack_then_card_with_caption_and_footer(
         Platform.TELEGRAM,
         Platform.LINKEDIN,
     ]
-    # «جاري التحضير…» goes away once the card is there.
+    # «جارٍ التحضير…» goes away once the card is there.
     api.wait_for(
         "deleteMessage",
         since=mark,
@@ -197,7 +197,7 @@ def test_after_a_restart_a_stored_article_is_acknowledged_then_sent_from_the_cac
 
     # Only memory is consulted before the ack, so a share found in SQLite is acknowledged
     # first like new work, then answered from the cache: nothing fetched or uploaded again.
-    assert "جاري التحضير" in visible(ack) and ack.at <= photo.at
+    assert "جارٍ التحضير" in visible(ack) and ack.at <= photo.at
     assert photo.files == {} and isinstance(photo.params["photo"], str)
     assert len(page_server.requests) == fetched
 
@@ -261,11 +261,11 @@ def test_in_groups_only_mentions_and_commands_are_answered(
         for c in api.find("sendMessage", since=mark, chat_id=group["id"])
     ]
     assert ignored["message_id"] not in replies
-    # In a group, «جاري التحضير…» too quotes the message it answers.
+    # In a group, «جارٍ التحضير…» too quotes the message it answers.
     placeholders = [
         c
         for c in api.find("sendMessage", since=mark, chat_id=group["id"])
-        if "جاري التحضير" in visible(c)
+        if "جارٍ التحضير" in visible(c)
     ]
     assert {c.params["reply_parameters"]["message_id"] for c in placeholders} == answered
 

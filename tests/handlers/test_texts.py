@@ -65,3 +65,12 @@ def test_trusted_markup_is_kept_and_labels_are_plain() -> None:
     label = texts.label("text_button", "A&B")
     assert label == "📋 A&B" and not isinstance(label, Markup)
     assert texts.label("card_button", "square") == "🖼️ مربعة"
+
+
+def test_labels_read_as_arabic_is_written() -> None:
+    texts = Texts()
+    assert texts.label("inline_title", "لينكدإن") == "نص جاهز للينكدإن"
+    assert texts.label("inline_title", "إكس") == "نص جاهز لإكس"
+    assert texts.label("for_name", "القصص") == "للقصص"
+    assert texts.label("card_toast") == "جارٍ إرسال البطاقة…"
+    assert "جارٍ التحضير…" in Texts().html("preparing")
