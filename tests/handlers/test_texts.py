@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bidi import get_display
 from markupsafe import Markup
 
 from devtools.botapi import parse_html
@@ -74,3 +75,11 @@ def test_labels_read_as_arabic_is_written() -> None:
     assert texts.label("for_name", "القصص") == "للقصص"
     assert texts.label("card_toast") == "جارٍ إرسال البطاقة…"
     assert "جارٍ التحضير…" in Texts().html("preparing")
+
+
+def test_a_card_size_reads_width_first_in_a_right_to_left_caption() -> None:
+    caption = Texts().html(
+        "card_caption", label="بطاقة طولية", width=1080, height=1350, title="عنوان"
+    )
+    # Without marks the bidi algorithm shows «1350×1080»: the size is pinned left-to-right.
+    assert get_display(caption.splitlines()[0], base_dir="R").startswith("\u200e1080×1350")
