@@ -19,9 +19,10 @@ from telegram.ext import ContextTypes
 
 from db.shares import SavedShare
 from handlers.desk import text_key, url_key
-from handlers.errors import BusyError
+from handlers.errors import BusyError, ExpiredShareError
+from handlers.keyboards import ButtonAction
 from handlers.links import first_url, links_in_message, message_text
-from handlers.replies import NO_PREVIEW, send_share
+from handlers.replies import NO_PREVIEW, deliver, send_share
 from handlers.retry import Priority, RetryAfterLimiter
 from handlers.services import BotServices, get_services
 
@@ -31,11 +32,22 @@ HELP_START_PARAMETER = "help"  # t.me/<bot>?start=help, used by inline mode's he
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/start (and the ``help`` deep link from inline mode)."""
-    if context.args and context.args[0] == HELP_START_PARAMETER:
+    """/start, the ``help`` deep link from inline mode, and the links that bring a group
+    member here for a text or a card they asked for under someone else's card."""
+    parameter = context.args[0] if context.args else None
+    if parameter == HELP_START_PARAMETER:
         await help_command(update, context)
         return
     services = get_services(context)
+    action = ButtonAction.from_start_parameter(parameter)
+    message = update.effective_message
+    # Only in the private chat such a link opens: a group never gets the text this way.
+    if action is not None and message is not None and message.chat.type == ChatType.PRIVATE:
+        saved = await services.desk.get(action.share_id)
+        if saved is None:
+            raise ExpiredShareError(parameter or "")
+        await deliver(context.bot, message.chat_id, action, saved, services)
+        return
     text = services.texts.html(
         "start", site_name=services.settings.site_name, bot_username=context.bot.username
     )

@@ -68,6 +68,16 @@ def test_trusted_markup_is_kept_and_labels_are_plain() -> None:
     assert texts.label("card_button", "square") == "🖼️ مربعة"
 
 
+def test_counted_nouns_agree_with_the_number() -> None:
+    texts = Texts()
+    length = texts.label
+    assert length("length", 240, 280, "weighted") == "240 من 280 حرفاً محسوباً"
+    assert length("length", 900, 3000, "characters") == "900 من 3000 حرف"
+    assert length("length", 859, 63206, "characters") == "859 من 63206 أحرف"
+    assert length("length", 700, 1024, "utf16") == "700 من 1024 حرفاً"
+    assert length("length", 482, 500, "bytes") == "482 من 500 بايت، والحرف العربي بايتان"
+
+
 def test_labels_read_as_arabic_is_written() -> None:
     texts = Texts()
     assert texts.label("inline_title", "لينكدإن") == "نص جاهز للينكدإن"
@@ -75,6 +85,14 @@ def test_labels_read_as_arabic_is_written() -> None:
     assert texts.label("for_name", "القصص") == "للقصص"
     assert texts.label("card_toast") == "جارٍ إرسال البطاقة…"
     assert "جارٍ التحضير…" in Texts().html("preparing")
+    assert texts.label("text_toast", "إكس", 240, 280, "weighted") == (
+        "نص إكس: 240 من 280 حرفاً محسوباً. انسخه من الرسالة التالية."
+    )
+    every_toast = [
+        texts.label(name, "لينكدإن", 99999, 99999, "bytes")
+        for name in ("text_toast", "paste_toast", "text_private_toast")
+    ]
+    assert all(len(toast) <= 200 for toast in every_toast)  # Telegram's pop-up limit
 
 
 def test_a_card_size_reads_width_first_in_a_right_to_left_caption() -> None:
