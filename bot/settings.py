@@ -132,7 +132,7 @@ _SPEC: dict[str, tuple[str, Callable[[str], Any], str]] = {
     "BOT_LANGUAGE": ("bot_language", _parse_choice("ar", "ar+en"), "ar"),
     "RATE_LIMIT_PER_MINUTE": ("rate_limit_per_minute", _parse_positive_int, "5"),
     "MAX_CONCURRENT_JOBS": ("max_concurrent_jobs", _parse_positive_int, "8"),
-    "MAX_QUEUED_JOBS": ("max_queued_jobs", _parse_positive_int, "32"),
+    "MAX_QUEUED_JOBS": ("max_queued_jobs", _parse_positive_int, "100"),
     "DATABASE_PATH": ("database_path", _parse_path, "data/nashir.sqlite3"),
     "TIMEZONE": ("timezone", _parse_zone, "Africa/Casablanca"),
     "X_API_KEY": ("x_api_key", _parse_secret, ""),
