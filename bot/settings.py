@@ -131,6 +131,8 @@ _SPEC: dict[str, tuple[str, Callable[[str], Any], str]] = {
     "CHANNEL_ID": ("channel_id", _parse_optional_str, ""),
     "BOT_LANGUAGE": ("bot_language", _parse_choice("ar", "ar+en"), "ar"),
     "RATE_LIMIT_PER_MINUTE": ("rate_limit_per_minute", _parse_positive_int, "5"),
+    "MAX_CONCURRENT_JOBS": ("max_concurrent_jobs", _parse_positive_int, "8"),
+    "MAX_QUEUED_JOBS": ("max_queued_jobs", _parse_positive_int, "100"),
     "DATABASE_PATH": ("database_path", _parse_path, "data/nashir.sqlite3"),
     "TIMEZONE": ("timezone", _parse_zone, "Africa/Casablanca"),
     "X_API_KEY": ("x_api_key", _parse_secret, ""),
@@ -185,6 +187,8 @@ class Settings:
     channel_id: str | None
     bot_language: str
     rate_limit_per_minute: int
+    max_concurrent_jobs: int
+    max_queued_jobs: int
     database_path: Path
     timezone: ZoneInfo
     x_api_key: Secret | None

@@ -75,7 +75,7 @@ def build_application(token: str, api_root: str, services: BotServices) -> Appli
         .job_queue(None)
         .build()
     )
-    # handlers/share.py sends «جاري التحضير…» through do_api_request on purpose (see
+    # handlers/share.py sends «جارٍ التحضير…» through do_api_request on purpose (see
     # _placeholder); PTB would otherwise suggest send_message on every acknowledgement.
     warnings.filterwarnings(
         "ignore", message=r"Please use 'Bot\.sendMessage'", category=PTBUserWarning

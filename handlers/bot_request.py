@@ -3,7 +3,7 @@
 Why not PTB's default (httpx): on the load benchmark, httpx and httpcore spent 2–3 ms of CPU
 on the bot's event loop per Bot API call (connection-pool bookkeeping on every request and
 response, anyio cancel scopes, a failed ``import sniffio`` per lock, urlencoding every
-caption), so 200 simultaneous «جاري التحضير…» answers queued behind half a second of client
+caption), so 200 simultaneous «جارٍ التحضير…» answers queued behind half a second of client
 CPU. aiohttp — already installed as tweepy's async transport — makes the same call in
 well under a millisecond: its HTTP parser and URL handling are compiled.
 

@@ -13,12 +13,14 @@ import datetime as dt
 import hashlib
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from typing import Protocol, TypeVar
 
 from bot.ingest.urls import normalize_url
 from bot.models import Article, Card, CardSize, ShareResult
 from db.shares import SavedShare, ShareRepository
+from handlers.errors import BusyError
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +28,14 @@ T = TypeVar("T")
 
 DEFAULT_MAX_AGE = dt.timedelta(hours=24)
 DEFAULT_MEMORY_SIZE = 32
+# Pipeline jobs (a page fetched, read, summarised and drawn) running at once, and waiting:
+# MAX_CONCURRENT_JOBS and MAX_QUEUED_JOBS in the settings. The running bound caps what a
+# crowd can hold at once (pages of up to FETCH_MAX_BYTES, workers' CPU); the waiting bound
+# caps the wait: at a few articles a second, the last of 100 in line has its card within
+# about half a minute (bench/bot_load.py --articles 200 prepares ~23 a second on 2 CPUs
+# with local pages), and anyone past it is told to come back rather than left waiting.
+DEFAULT_MAX_RUNNING = 8
+DEFAULT_MAX_WAITING = 100
 
 
 class Sharer(Protocol):
@@ -38,6 +48,48 @@ class Sharer(Protocol):
     async def share_article(
         self, article: Article, *, card_sizes: Sequence[CardSize] | None = None
     ) -> ShareResult: ...
+
+
+class JobQueue:
+    """At most ``max_running`` pipeline jobs at a time, ``max_waiting`` more in line, and a
+    :class:`BusyError` for any job past that — so a crowd of users sending different links
+    at once gets a clear answer instead of starving the bot (its memory, its workers, the
+    Telegram replies waiting behind them). Cache hits never take a place.
+    """
+
+    def __init__(self, max_running: int, max_waiting: int) -> None:
+        if max_running <= 0 or max_waiting < 0:
+            raise ValueError("max_running must be positive and max_waiting not negative")
+        self.max_running = max_running
+        self.max_waiting = max_waiting
+        self._slots = asyncio.Semaphore(max_running)
+        self.running = 0
+        self.waiting = 0
+
+    def full(self) -> bool:
+        """Whether a new job would be refused now."""
+        return self.running >= self.max_running and self.waiting >= self.max_waiting
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold a running place for the job in the ``async with`` body.
+
+        Raises:
+            BusyError: every place is taken and the line is full.
+        """
+        if self.full():
+            raise BusyError(f"{self.running} jobs running, {self.waiting} waiting")
+        self.waiting += 1
+        try:
+            await self._slots.acquire()
+        finally:
+            self.waiting -= 1
+        self.running += 1
+        try:
+            yield
+        finally:
+            self.running -= 1
+            self._slots.release()
 
 
 def text_key(text: str) -> str:
@@ -53,6 +105,7 @@ class ShareDesk:
         repository: the SQLite share cache.
         max_age: cached shares older than this are rebuilt (pages get corrected).
         memory_size: shares kept in memory, cards included, most recent first.
+        jobs: the bound on pipeline jobs (default: 8 running, 100 waiting).
         clock: current UTC time; tests pass their own.
     """
 
@@ -63,9 +116,11 @@ class ShareDesk:
         *,
         max_age: dt.timedelta = DEFAULT_MAX_AGE,
         memory_size: int = DEFAULT_MEMORY_SIZE,
+        jobs: JobQueue | None = None,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self._sharer = sharer
+        self.jobs = jobs or JobQueue(DEFAULT_MAX_RUNNING, DEFAULT_MAX_WAITING)
         self._repository = repository
         self._max_age = max_age
         self._memory_size = memory_size
@@ -99,14 +154,37 @@ class ShareDesk:
         except TimeoutError:
             return None
 
+    def knows_url(self, url: str) -> bool:
+        """Whether ``url`` needs no new work: fresh in memory, or being prepared now."""
+        key = url_key(url)
+        return key in self._inflight or self._remembered(key) is not None
+
+    def knows_text(self, text: str) -> bool:
+        """Like :meth:`knows_url`, for a pasted text."""
+        key = f"text:{text_key(text)}"
+        return key in self._inflight or self._remembered(key) is not None
+
+    def now(self) -> dt.datetime:
+        """The desk's clock: a share created before this moment was not built for the
+        request that started then (it came from the cache)."""
+        return self._clock()
+
     def remembered_url(self, url: str) -> SavedShare | None:
         """The fresh share for ``url`` if it is in memory: no I/O, for an instant answer."""
-        return self._remembered(_url_key(url))
+        return self._remembered(url_key(url))
 
     async def cached_url(self, url: str) -> SavedShare | None:
         """The fresh cached share for ``url``, without starting any work."""
-        key = _url_key(url)
+        key = url_key(url)
         return self._remembered(key) or await self._stored(key, self._repository.by_source)
+
+    async def cached_text(self, text: str) -> SavedShare | None:
+        """The fresh cached share for a pasted text, without starting any work."""
+        key = f"text:{text_key(text)}"
+        remembered = self._remembered(key)
+        if remembered is not None:
+            return remembered
+        return await self._stored(key, self._repository.by_text_key, text_key(text))
 
     async def share_text(self, text: str) -> SavedShare:
         """The share for a pasted article text (no URL)."""
@@ -119,7 +197,8 @@ class ShareDesk:
             stored = await self._stored(key, self._repository.by_text_key, text_key(text))
             if stored is not None:
                 return stored
-            result = await self._sharer.share_text(text)
+            async with self.jobs.slot():
+                result = await self._sharer.share_text(text)
             saved = await self._repository.save(result, text_key=text_key(text))
             return self._remember(saved, key)
 
@@ -141,7 +220,8 @@ class ShareDesk:
             return saved, existing
 
         async def render() -> SavedShare:
-            result = await self._sharer.share_article(saved.result.article, card_sizes=(size,))
+            async with self.jobs.slot():
+                result = await self._sharer.share_article(saved.result.article, card_sizes=(size,))
             cards = [card for card in result.cards if card.size is size]
             await self._repository.add_cards(saved.id, cards)
             current = self._memory.get(saved.id, saved)
@@ -200,7 +280,7 @@ class ShareDesk:
     # ---------------------------------------------------------------- internals
 
     def _url_task(self, url: str) -> asyncio.Future[SavedShare]:
-        key = _url_key(url)
+        key = url_key(url)
         remembered = self._remembered(key)
         if remembered is not None:
             done: asyncio.Future[SavedShare] = asyncio.get_running_loop().create_future()
@@ -211,10 +291,11 @@ class ShareDesk:
             stored = await self._stored(key, self._repository.by_source)
             if stored is not None:
                 return stored
-            result = await self._sharer.share_url(url)
+            async with self.jobs.slot():
+                result = await self._sharer.share_url(url)
             saved = await self._repository.save(result, source_url=key)
             canonical = result.article.url
-            return self._remember(saved, key, *([_url_key(canonical)] if canonical else []))
+            return self._remember(saved, key, *([url_key(canonical)] if canonical else []))
 
         return self._once(self._inflight, key, build)
 
@@ -272,7 +353,8 @@ class ShareDesk:
         return self._clock() - saved.created_at <= self._max_age
 
 
-def _url_key(url: str) -> str:
+def url_key(url: str) -> str:
+    """Identity of a link: its normalised form (the same article however it is spelled)."""
     return normalize_url(url)
 
 

@@ -15,24 +15,44 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.errors import NashirError
-from handlers.errors import RateLimitedError, as_user_error
+from handlers.errors import RateLimitedError, as_user_error, next_step
 from handlers.services import BotServices, get_services
 
 logger = logging.getLogger(__name__)
 
 ERROR_RESULT_ID = "error"
+ALERT_LIMIT = 200  # characters Telegram shows in a callback query's alert
 
 
 def error_html(error: NashirError, services: BotServices) -> str:
-    """The chat message for ``error`` (the rate limit has its own, with the wait)."""
+    """The chat message for ``error``, with what to do next (the rate limit has its own,
+    with the wait)."""
     if isinstance(error, RateLimitedError):
         return services.texts.html("rate_limited", limit=error.limit, seconds=error.retry_after)
-    return services.texts.html("error", message_ar=error.message_ar, message_en=error.message_en)
+    step = next_step(error)
+    return services.texts.html(
+        "error",
+        message_ar=error.message_ar,
+        message_en=error.message_en,
+        next_step=services.texts.label("next_steps", step) if step else "",
+        next_step_en=services.texts.label("next_steps_en", step) if step else "",
+    )
 
 
 def error_plain(error: NashirError, services: BotServices) -> str:
-    """The same explanation as plain text, for alerts and inline titles (≤ 200 chars)."""
-    return services.texts.label("error_toast", error.message_ar)[:200]
+    """The same explanation as plain text, for alerts and inline descriptions (≤ 200
+    characters: the advice is left out when both do not fit)."""
+    step = next_step(error)
+    advice = services.texts.label("next_steps", step) if step else ""
+    text = services.texts.label("error_toast", error.message_ar, advice)
+    if len(text) > ALERT_LIMIT:
+        text = services.texts.label("error_toast", error.message_ar, "")
+    return text[:ALERT_LIMIT]
+
+
+def is_silenced(error: NashirError) -> bool:
+    """A repeated rate-limit refusal within one window: the user was told already."""
+    return isinstance(error, RateLimitedError) and not error.notify
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -70,13 +90,13 @@ async def _tell(update: Update, error: NashirError, services: BotServices) -> No
         result = InlineQueryResultArticle(
             id=ERROR_RESULT_ID,
             title=services.texts.label("inline_error_title"),
-            description=error.message_ar,
+            description=error_plain(error, services),
             input_message_content=InputTextMessageContent(
                 error_html(error, services), parse_mode=ParseMode.HTML
             ),
         )
         await update.inline_query.answer([result], cache_time=0, is_personal=True)
-    elif update.effective_message is not None:
+    elif update.effective_message is not None and not is_silenced(error):
         await update.effective_message.reply_text(
             error_html(error, services), parse_mode=ParseMode.HTML
         )

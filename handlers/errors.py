@@ -8,17 +8,42 @@ from __future__ import annotations
 
 from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 
-from bot.errors import InputError, NashirError
+from bot.errors import (
+    BlockedAddressError,
+    EmptyTextError,
+    FetchError,
+    FetchTimeoutError,
+    HTTPStatusError,
+    InputError,
+    InvalidURLError,
+    NashirError,
+    NotAnArticleError,
+    UnreachableError,
+)
 
 
 class RateLimitedError(InputError):
+    """One user asked for too much in a minute.
+
+    ``notify`` is False when the user was already told in this window: the bot then stays
+    silent rather than answer every further message with the same notice.
+    """
+
     message_ar = "طلبات كثيرة في وقت قصير، يُرجى الانتظار قليلاً."
     message_en = "Too many requests; please wait a little."
 
-    def __init__(self, *, limit: int, retry_after: int) -> None:
+    def __init__(self, *, limit: int, retry_after: int, notify: bool = True) -> None:
         super().__init__(f"{limit}/min, retry after {retry_after}s")
         self.limit = limit
         self.retry_after = retry_after
+        self.notify = notify
+
+
+class BusyError(NashirError):
+    """Every slot of the share pipeline is taken and its queue is full (a crowd)."""
+
+    message_ar = "الطلبات كثيرة، حاول بعد قليل."
+    message_en = "The bot is busy with many requests; please try again shortly."
 
 
 class ExpiredShareError(InputError):
@@ -49,6 +74,34 @@ class RejectedTokenError(BotStartupError):
 class BotAPIUnreachableError(BotStartupError):
     message_ar = "تعذر الاتصال بخادم Bot API: تحقق من الشبكة ومن TELEGRAM_API_BASE_URL."
     message_en = "The Bot API server could not be reached (check TELEGRAM_API_BASE_URL)."
+
+
+# What the user can do next, by kind of error: the nearest class in the error's MRO wins,
+# and None means the message already says it. Keys of ``next_steps`` in labels.txt.j2.
+NEXT_STEPS: dict[type[NashirError], str | None] = {
+    InvalidURLError: "check_link",
+    HTTPStatusError: "check_link",
+    BlockedAddressError: "public_link",
+    FetchTimeoutError: "slow_site",
+    UnreachableError: "slow_site",
+    FetchError: "send_text",
+    NotAnArticleError: "article_page",
+    EmptyTextError: "paste_whole",
+    RateLimitedError: None,
+    BusyError: None,
+    ExpiredShareError: None,
+    InputError: None,
+    TelegramDeliveryError: "retry",
+    NashirError: "retry",
+}
+
+
+def next_step(error: NashirError) -> str | None:
+    """The key of the advice shown under ``error`` (see :data:`NEXT_STEPS`)."""
+    for kind in type(error).__mro__:
+        if kind in NEXT_STEPS:
+            return NEXT_STEPS[kind]
+    return None
 
 
 def as_user_error(error: BaseException | None) -> NashirError:

@@ -1,12 +1,15 @@
 """Inline mode: ``@bot <url>`` in any chat offers one ready text per platform.
 
 A URL already shared answers from the cache. A new one is given ``inline_budget`` seconds;
-if the article is not ready by then the answer is a single «جاري التحضير» result (not cached
+if the article is not ready by then the answer is a single «جارٍ التحضير» result (not cached
 by Telegram), the work goes on, and the user's next keystroke finds it ready — so an answer
 always leaves well within Telegram's time limit.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Callable
 
 from telegram import (
     InlineQueryResult,
@@ -19,11 +22,13 @@ from telegram import (
 from telegram.constants import InlineQueryLimit, ParseMode
 from telegram.ext import ContextTypes
 
-from bot.models import CardSize
+from bot.models import CardSize, Platform
 from bot.platforms import PLATFORMS
 from bot.platforms.counting import telegram_html_length
 from bot.platforms.links import plain_text
 from db.shares import SavedShare
+from handlers.desk import url_key
+from handlers.errors import BusyError
 from handlers.links import first_url
 from handlers.replies import CAPTION_LIMIT, NO_PREVIEW, TEXT_LIMIT, draft_messages
 from handlers.services import BotServices, get_services
@@ -31,6 +36,26 @@ from handlers.share import HELP_START_PARAMETER
 
 DESCRIPTION_CHARS = 120
 PENDING_RESULT_ID = "pending"
+# WhatsApp's *bold*: a star on each side of text that neither starts nor ends with a space.
+_WHATSAPP_BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+
+
+def whatsapp_as_telegram(html: str) -> str:
+    """WhatsApp's ``*bold*`` in an escaped text as Telegram's ``<b>``: an inline result is
+    posted in Telegram, where the stars would show as they are."""
+    return _WHATSAPP_BOLD.sub(r"<b>\1</b>", html)
+
+
+def whatsapp_plain(text: str) -> str:
+    return _WHATSAPP_BOLD.sub(r"\1", text)
+
+
+# Platforms whose drafts use their own markup, and how it reads in a Telegram message
+# (escaped HTML in, Telegram HTML out) and in a one-line description (plain text).
+_AS_TELEGRAM: dict[Platform, tuple[Callable[[str], str], Callable[[str], str]]] = {
+    Platform.WHATSAPP: (whatsapp_as_telegram, whatsapp_plain),
+}
+_AS_IS = (str, str)
 
 
 async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -45,9 +70,17 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     saved = await services.desk.cached_url(url)
     if saved is None:
-        # Only new work counts against the limit: retyping a cached link is free.
-        services.limiter.hit(query.from_user.id)
-        saved = await services.desk.share_url_within(url, services.options.inline_budget)
+        # Only new work counts against the limit: retyping a cached link, or one still
+        # being prepared (the next keystroke while «جارٍ التحضير» shows), is free.
+        counted = not services.desk.knows_url(url)
+        if counted:
+            services.limiter.hit(query.from_user.id, url_key(url))
+        try:
+            saved = await services.desk.share_url_within(url, services.options.inline_budget)
+        except BusyError:
+            if counted:
+                services.limiter.refund(query.from_user.id, url_key(url))
+            raise
     if saved is None:
         await query.answer([pending_result(url, services)], cache_time=0, is_personal=True)
         return
@@ -86,9 +119,10 @@ def inline_results(saved: SavedShare, services: BotServices) -> list[InlineQuery
         messages = draft_messages(draft, services)
         if len(messages) != 1 or telegram_html_length(messages[0]) > TEXT_LIMIT:
             continue  # an inline result is one message; such a draft is shown in chat only
-        text = messages[0]
+        as_html, as_plain = _AS_TELEGRAM.get(draft.platform, _AS_IS)
+        text = as_html(messages[0])
         result_id = f"{saved.id}:{draft.platform.value}"
-        description = plain_text(draft.text, is_html=spec.html)[:DESCRIPTION_CHARS]
+        description = as_plain(plain_text(draft.text, is_html=spec.html))[:DESCRIPTION_CHARS]
         file_id = _card_file_id(saved, spec.card_size)
         if file_id and telegram_html_length(text) <= CAPTION_LIMIT:
             results.append(

@@ -1,50 +1,73 @@
 """Inline keyboards and callback data: small pure helpers, the 64-byte limit enforced here.
 
-The share keyboard is the article's «شارك على منصتك المفضلة» footer made real: URL buttons that
-open each platform's share page prefilled with that platform's draft, then buttons that show
-each platform's ready text and send the card in other sizes. Callback buttons carry a short
-action, the share's id and one value — never text.
+The share keyboard is the article's «شارك على منصتك المفضلة» footer made real, kept small:
+one row of share pages prefilled with each platform's draft, and two buttons that swap the
+keyboard in place for the nine ready texts («📋») or the other card sizes («🖼️»), each with
+«رجوع». Callback buttons carry a short action, the share's id and one value — never text.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from urllib.parse import parse_qsl, urlsplit
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.models import CardSize, Draft, Platform
 from bot.platforms import PLATFORMS
+from bot.platforms.links import plain_text, text_without_link
 from handlers.texts import Texts
 
 MAX_CALLBACK_BYTES = 64
 _SEPARATOR = ":"
+_START_SEPARATOR = "_"  # t.me/<bot>?start= allows only A–Z, a–z, 0–9, _ and -
+_START_PARAMETER = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
-# The share footer, in the order the issue lists its platforms.
-FOOTER_PLATFORMS: tuple[Platform, ...] = (
+# The share row: the article footer's platforms in its order, then Threads and Bluesky.
+SHARE_ROW_PLATFORMS: tuple[Platform, ...] = (
     Platform.X,
     Platform.FACEBOOK,
     Platform.WHATSAPP,
     Platform.TELEGRAM,
     Platform.LINKEDIN,
+    Platform.THREADS,
+    Platform.BLUESKY,
 )
-URL_BUTTONS_PER_ROW = 3
+SHARE_BUTTONS_PER_ROW = 4
 TEXT_BUTTONS_PER_ROW = 3
 CARD_BUTTONS_PER_ROW = 2
+# A share page "carries the prepared text" when one of its parameters holds this share of
+# the draft's words (the link aside): a page that takes only the URL holds none of them.
+CARRIED_WORDS = 0.9
 
 
 class ButtonKind(StrEnum):
-    HEADER = "h"  # the footer's title: explains the buttons
+    HEADER = "h"  # the footer's title, on keyboards sent before the menus (still answered)
     TEXT = "t"  # show a platform's ready text
     CARD = "c"  # send the card in another size
+    MENU = "m"  # swap the keyboard for another of its pages
+
+
+class Menu(StrEnum):
+    """The keyboard's pages, swapped in place under the card."""
+
+    MAIN = "main"  # share row + the two buttons below
+    TEXTS = "texts"  # the nine «📋» texts
+    CARDS = "cards"  # the other card sizes
 
 
 _VALUE_TYPES: dict[ButtonKind, type[StrEnum] | None] = {
     ButtonKind.HEADER: None,
     ButtonKind.TEXT: Platform,
     ButtonKind.CARD: CardSize,
+    ButtonKind.MENU: Menu,
 }
+# What may be asked for through a t.me/<bot>?start= link (answers sent in private).
+_DEEP_LINK_KINDS = frozenset({ButtonKind.TEXT, ButtonKind.CARD})
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,17 +103,42 @@ class ButtonAction:
         parts = data.split(_SEPARATOR)
         if len(parts) not in (2, 3):
             return None
+        return cls._checked(parts[0], parts[1], parts[2] if len(parts) == 3 else "")
+
+    def start_parameter(self) -> str:
+        """The same request as a ``t.me/<bot>?start=`` parameter: ``kind_value_shareid``.
+
+        Raises:
+            ValueError: the action cannot be asked for by a link, or does not fit one.
+        """
+        parameter = _START_SEPARATOR.join([self.kind.value, self.value, self.share_id])
+        if self.kind not in _DEEP_LINK_KINDS or not _START_PARAMETER.fullmatch(parameter):
+            raise ValueError(f"no start parameter for {self!r}")
+        return parameter
+
+    @classmethod
+    def from_start_parameter(cls, parameter: str | None) -> ButtonAction | None:
+        """Parse :meth:`start_parameter`'s output; ``None`` for anything else."""
+        if not parameter or not _START_PARAMETER.fullmatch(parameter):
+            return None
+        parts = parameter.split(_START_SEPARATOR, 2)  # the id itself may hold "_"
+        if len(parts) != 3:
+            return None
+        action = cls._checked(parts[0], parts[2], parts[1])
+        return action if action is not None and action.kind in _DEEP_LINK_KINDS else None
+
+    @classmethod
+    def _checked(cls, kind_text: str, share_id: str, value: str) -> ButtonAction | None:
         try:
-            kind = ButtonKind(parts[0])
+            kind = ButtonKind(kind_text)
         except ValueError:
             return None
-        value = parts[2] if len(parts) == 3 else ""
         value_type = _VALUE_TYPES[kind]
-        if (value_type is None) != (value == ""):
+        if not share_id or (value_type is None) != (value == ""):
             return None
         if value_type is not None and value not in {member.value for member in value_type}:
             return None
-        return cls(kind, parts[1], value)
+        return cls(kind, share_id, value)
 
     @property
     def platform(self) -> Platform:
@@ -99,6 +147,10 @@ class ButtonAction:
     @property
     def card_size(self) -> CardSize:
         return CardSize(self.value)
+
+    @property
+    def menu(self) -> Menu:
+        return Menu(self.value)
 
 
 def callback_button(label: str, action: ButtonAction) -> InlineKeyboardButton:
@@ -111,49 +163,99 @@ def rows(
     return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
 
 
+def _words(text: str) -> Counter[str]:
+    return Counter(text.split())
+
+
+def intent_carries_text(draft: Draft) -> bool:
+    """Whether the draft's share page opens with its prepared text (X, WhatsApp, Telegram …)
+    rather than the bare link (Facebook's and LinkedIn's pages take only the URL)."""
+    if not draft.share_url:
+        return False
+    shown = plain_text(draft.text, is_html=PLATFORMS[draft.platform].html)
+    wanted = _words(text_without_link(shown, draft.link))
+    if not wanted:
+        return True
+    total = sum(wanted.values())
+    return any(
+        sum((_words(value) & wanted).values()) >= CARRIED_WORDS * total
+        for _, value in parse_qsl(urlsplit(draft.share_url).query)
+    )
+
+
 def share_keyboard(
     share_id: str,
     drafts: Sequence[Draft],
     *,
     card_sizes: Iterable[CardSize],
     texts: Texts,
+    menu: Menu = Menu.MAIN,
 ) -> InlineKeyboardMarkup:
-    """The keyboard under a shared card.
+    """The keyboard under a shared card, on page ``menu``.
 
     Args:
         share_id: the stored share's short id, carried by every callback button.
-        drafts: the share's drafts; footer platforms whose draft has a share page get a URL
-            button, every draft gets a «📋» button.
-        card_sizes: sizes offered by «🖼️» buttons (the one already shown left out by caller).
+        drafts: the share's drafts. On the main page, each share-row platform whose draft
+            has a share page gets a button: a link when the page carries the prepared text,
+            else a button that sends the text to copy with the page under it.
+        card_sizes: sizes offered on the cards page (the one already shown left out by
+            the caller).
         texts: labels.
+        menu: which page.
     """
+    sizes = list(card_sizes)
+    back = [[callback_button(texts.label("back"), _menu(share_id, Menu.MAIN))]]
+    if menu is Menu.TEXTS:
+        text_buttons = [
+            callback_button(
+                texts.label("text_button", PLATFORMS[draft.platform].name_ar),
+                ButtonAction(ButtonKind.TEXT, share_id, draft.platform.value),
+            )
+            for draft in drafts
+        ]
+        return InlineKeyboardMarkup(rows(text_buttons, TEXT_BUTTONS_PER_ROW) + back)
+    if menu is Menu.CARDS:
+        card_buttons = [
+            callback_button(
+                texts.label("card_button", size.value),
+                ButtonAction(ButtonKind.CARD, share_id, size.value),
+            )
+            for size in sizes
+        ]
+        return InlineKeyboardMarkup(rows(card_buttons, CARD_BUTTONS_PER_ROW) + back)
     by_platform = {draft.platform: draft for draft in drafts}
-    url_buttons = [
-        InlineKeyboardButton(
-            texts.label("share_button", PLATFORMS[platform].name_ar), url=draft.share_url
-        )
-        for platform in FOOTER_PLATFORMS
+    share_row = [
+        _share_button(share_id, draft, texts)
+        for platform in SHARE_ROW_PLATFORMS
         if (draft := by_platform.get(platform)) is not None and draft.share_url
     ]
-    text_buttons = [
-        callback_button(
-            texts.label("text_button", PLATFORMS[draft.platform].name_ar),
-            ButtonAction(ButtonKind.TEXT, share_id, draft.platform.value),
-        )
-        for draft in drafts
-    ]
-    card_buttons = [
-        callback_button(
-            texts.label("card_button", size.value),
-            ButtonAction(ButtonKind.CARD, share_id, size.value),
-        )
-        for size in card_sizes
-    ]
-    keyboard: list[list[InlineKeyboardButton]] = []
-    if url_buttons:
-        header = ButtonAction(ButtonKind.HEADER, share_id)
-        keyboard.append([callback_button(texts.label("share_header"), header)])
-        keyboard += rows(url_buttons, URL_BUTTONS_PER_ROW)
-    keyboard += rows(text_buttons, TEXT_BUTTONS_PER_ROW)
-    keyboard += rows(card_buttons, CARD_BUTTONS_PER_ROW)
-    return InlineKeyboardMarkup(keyboard)
+    menus = []
+    if drafts:
+        menus.append(callback_button(texts.label("texts_menu"), _menu(share_id, Menu.TEXTS)))
+    if sizes:
+        menus.append(callback_button(texts.label("cards_menu"), _menu(share_id, Menu.CARDS)))
+    return InlineKeyboardMarkup(
+        rows(share_row, SHARE_BUTTONS_PER_ROW) + ([menus] if menus else [])
+    )
+
+
+def _menu(share_id: str, menu: Menu) -> ButtonAction:
+    return ButtonAction(ButtonKind.MENU, share_id, menu.value)
+
+
+def _share_button(share_id: str, draft: Draft, texts: Texts) -> InlineKeyboardButton:
+    label = texts.label("share_button", PLATFORMS[draft.platform].name_ar)
+    if intent_carries_text(draft):
+        return InlineKeyboardButton(label, url=draft.share_url)
+    # The page would open with the bare link: the prepared text comes to copy first.
+    return callback_button(label, ButtonAction(ButtonKind.TEXT, share_id, draft.platform.value))
+
+
+def intent_keyboard(draft: Draft, texts: Texts) -> InlineKeyboardMarkup | None:
+    """The button under a platform's ready text: its share page, to paste the text into
+    when the page does not carry it."""
+    if not draft.share_url:
+        return None
+    name = PLATFORMS[draft.platform].name_ar
+    label = texts.label("open_intent" if intent_carries_text(draft) else "paste_intent", name)
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, url=draft.share_url)]])

@@ -26,7 +26,14 @@ from bot.platforms import PLATFORMS
 from bot.platforms.counting import telegram_html_length, utf16_units
 from bot.platforms.links import plain_text
 from db.shares import SavedShare
-from handlers.keyboards import share_keyboard
+from handlers.keyboards import (
+    ButtonAction,
+    ButtonKind,
+    Menu,
+    intent_carries_text,
+    intent_keyboard,
+    share_keyboard,
+)
 from handlers.services import BotServices
 from handlers.texts import Texts
 
@@ -96,19 +103,24 @@ def caption_and_follow_up(saved: SavedShare, services: BotServices) -> tuple[str
     return caption, draft_messages(draft, services)
 
 
-def keyboard_for(saved: SavedShare, services: BotServices) -> InlineKeyboardMarkup:
-    return _keyboard(saved.id, saved.result.drafts, services.texts)
+def keyboard_for(
+    saved: SavedShare, services: BotServices, menu: Menu = Menu.MAIN
+) -> InlineKeyboardMarkup:
+    return _keyboard(saved.id, saved.result.drafts, services.texts, menu)
 
 
 # A keyboard depends only on the share: when one article is ready for hundreds of waiting
 # chats at once, building it once keeps that moment from stalling the event loop.
 @functools.lru_cache(maxsize=256)
-def _keyboard(share_id: str, drafts: tuple[Draft, ...], texts: Texts) -> InlineKeyboardMarkup:
+def _keyboard(
+    share_id: str, drafts: tuple[Draft, ...], texts: Texts, menu: Menu
+) -> InlineKeyboardMarkup:
     return share_keyboard(
         share_id,
         drafts,
         card_sizes=[size for size in OFFERED_SIZES if size is not PRIMARY_SIZE],
         texts=texts,
+        menu=menu,
     )
 
 
@@ -201,8 +213,40 @@ async def send_other_card(
 
 
 async def send_draft(bot: Bot, chat_id: int, draft: Draft, services: BotServices) -> None:
-    """A platform's ready text, alone in its message(s) so it copies cleanly."""
-    for text in draft_messages(draft, services):
+    """A platform's ready text, alone in its message(s) so it copies cleanly, with the
+    platform's share page under the last one."""
+    messages = draft_messages(draft, services)
+    keyboard = intent_keyboard(draft, services.texts)
+    for index, text in enumerate(messages):
         await bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
+            chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            link_preview_options=NO_PREVIEW,
+            reply_markup=keyboard if index == len(messages) - 1 else None,
         )
+
+
+def text_toast(draft: Draft, services: BotServices, *, privately: bool = False) -> str:
+    """The pop-up over a «📋» press: the text's length in the platform's own unit, and where
+    to find it (with how to paste it when the share page cannot carry it)."""
+    spec = PLATFORMS[draft.platform]
+    if privately:
+        name = "text_private_toast"
+    elif draft.share_url and not intent_carries_text(draft):
+        name = "paste_toast"
+    else:
+        name = "text_toast"
+    return services.texts.label(name, spec.name_ar, draft.length, draft.limit, spec.unit.value)
+
+
+async def deliver(
+    bot: Bot, chat_id: int, action: ButtonAction, saved: SavedShare, services: BotServices
+) -> None:
+    """What a «📋» or «🖼️» button (or its private t.me link) asks for, sent to ``chat_id``."""
+    if action.kind is ButtonKind.TEXT:
+        await send_draft(bot, chat_id, saved.result.draft(action.platform), services)
+    elif action.kind is ButtonKind.CARD:
+        await send_other_card(bot, chat_id, saved, action.card_size, services)
+    else:
+        raise ValueError(f"{action.kind} is not something to deliver")

@@ -9,7 +9,7 @@ It also caps the requests in flight and orders the waiting ones. httpx's connect
 does work proportional to its connections and queued requests every time a request starts
 or ends, so hundreds of requests queued inside it cost quadratic CPU on the event loop;
 waiting here costs nothing. And when a burst of users arrives, the instant answers
-(«جاري التحضير…», chat actions, button and inline answers) go before card uploads, and
+(«جارٍ التحضير…», chat actions, button and inline answers) go before card uploads, and
 cleanup (deleting the placeholder) goes last.
 """
 

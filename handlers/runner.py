@@ -26,7 +26,7 @@ from bot.settings import Settings
 from db.connection import open_database
 from db.shares import ShareRepository
 from handlers.app import ALLOWED_UPDATES, build_application
-from handlers.desk import ShareDesk, Sharer
+from handlers.desk import JobQueue, ShareDesk, Sharer
 from handlers.errors import BotStartupError, MissingTokenError, startup_error
 from handlers.newsroom_runtime import background_work, newsroom_runtime
 from handlers.ratelimit import RateLimiter
@@ -91,7 +91,11 @@ async def open_services(
 ) -> AsyncIterator[BotServices]:
     """The handlers' services over an open database (closed on exit; ``sharer`` is not)."""
     connection = await open_database(settings.database_path)
-    desk = ShareDesk(sharer, ShareRepository(connection))
+    desk = ShareDesk(
+        sharer,
+        ShareRepository(connection),
+        jobs=JobQueue(settings.max_concurrent_jobs, settings.max_queued_jobs),
+    )
     try:
         yield BotServices(
             settings=settings,
@@ -173,21 +177,40 @@ async def running_bot(
 
 
 async def set_commands(application: Application, services: BotServices) -> None:  # type: ignore[type-arg]
-    """The command menu, described in Arabic (and in English for English-speaking users)."""
+    """The command menu, described in Arabic (and in English for English-speaking users).
+
+    The menu is cosmetic: the commands work without it. Some self-hosted or proxy Bot API
+    servers lack ``setMyCommands`` (a 404, which python-telegram-bot reports as a rejected
+    token) or refuse it; that is a warning, never a bot that does not start.
+    """
     label = services.texts.label
-    commands = [
-        BotCommand("start", label("command_start")),
-        BotCommand("help", label("command_help")),
-        BotCommand("share", label("command_share")),
+    menus: list[tuple[list[BotCommand], str | None]] = [
+        (
+            [
+                BotCommand("start", label("command_start")),
+                BotCommand("help", label("command_help")),
+                BotCommand("share", label("command_share")),
+            ],
+            None,
+        )
     ]
-    await application.bot.set_my_commands(commands)
     if services.texts.english:
         english = [
             BotCommand("start", label("command_start_en")),
             BotCommand("help", label("command_help_en")),
             BotCommand("share", label("command_share_en")),
         ]
-        await application.bot.set_my_commands(english, language_code="en")
+        menus.append((english, "en"))
+    for commands, language in menus:
+        try:
+            await application.bot.set_my_commands(commands, language_code=language)
+        except TelegramError as error:
+            # Only the type: PTB writes the token into the text of InvalidToken.
+            logger.warning(
+                "the Bot API refused setMyCommands (%s); the bot runs without its command menu",
+                type(error).__name__,
+            )
+            return
 
 
 def run_bot(

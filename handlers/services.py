@@ -24,14 +24,14 @@ class BotOptions:
 
     Attributes:
         inline_budget: seconds an inline query waits for a new article before answering
-            with the «جاري التحضير» placeholder (Telegram drops answers after ~10 s).
+            with the «جارٍ التحضير» placeholder (Telegram drops answers after ~10 s).
         min_article_chars: a pasted text without a link this long is summarised as an
             article; shorter ones get a hint instead.
         chat_action_every: seconds between repeated chat actions while a card is prepared
             (Telegram shows one for 5 s).
         inline_cache_time: seconds Telegram may cache a ready inline answer.
         burst_yield: seconds a chat's next steps (chat action, pipeline) may wait, in a
-            burst, for other chats' «جاري التحضير…» to go out first.
+            burst, for other chats' «جارٍ التحضير…» to go out first.
     """
 
     inline_budget: float = 2.5

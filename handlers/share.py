@@ -2,7 +2,7 @@
 post), and a long pasted text without one.
 
 Each handler parses the update, calls the share desk once and sends the answer; errors go to
-the one error handler. The user sees «جاري التحضير…» and a chat action at once, then the card.
+the one error handler. The user sees «جارٍ التحضير…» and a chat action at once, then the card.
 """
 
 from __future__ import annotations
@@ -18,8 +18,11 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from db.shares import SavedShare
+from handlers.desk import text_key, url_key
+from handlers.errors import BusyError, ExpiredShareError
+from handlers.keyboards import ButtonAction
 from handlers.links import first_url, links_in_message, message_text
-from handlers.replies import NO_PREVIEW, send_share
+from handlers.replies import NO_PREVIEW, deliver, send_share
 from handlers.retry import Priority, RetryAfterLimiter
 from handlers.services import BotServices, get_services
 
@@ -29,11 +32,22 @@ HELP_START_PARAMETER = "help"  # t.me/<bot>?start=help, used by inline mode's he
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/start (and the ``help`` deep link from inline mode)."""
-    if context.args and context.args[0] == HELP_START_PARAMETER:
+    """/start, the ``help`` deep link from inline mode, and the links that bring a group
+    member here for a text or a card they asked for under someone else's card."""
+    parameter = context.args[0] if context.args else None
+    if parameter == HELP_START_PARAMETER:
         await help_command(update, context)
         return
     services = get_services(context)
+    action = ButtonAction.from_start_parameter(parameter)
+    message = update.effective_message
+    # Only in the private chat such a link opens: a group never gets the text this way.
+    if action is not None and message is not None and message.chat.type == ChatType.PRIVATE:
+        saved = await services.desk.get(action.share_id)
+        if saved is None:
+            raise ExpiredShareError(parameter or "")
+        await deliver(context.bot, message.chat_id, action, saved, services)
+        return
     text = services.texts.html(
         "start", site_name=services.settings.site_name, bot_username=context.bot.username
     )
@@ -77,7 +91,15 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     text = message_text(message)
     if message.chat.type == ChatType.PRIVATE and len(text) >= services.options.min_article_chars:
-        await _share(update, services, context.bot, lambda: services.desk.share_text(text))
+        await _share(
+            update,
+            services,
+            context.bot,
+            lambda: services.desk.share_text(text),
+            key=f"text:{text_key(text)}",
+            known=services.desk.knows_text(text),
+            stored=lambda: services.desk.cached_text(text),
+        )
         return
     await _reply(update, services.texts.html("no_link"))
 
@@ -89,6 +111,9 @@ async def _share_url(update: Update, services: BotServices, bot: Bot, url: str) 
         bot,
         lambda: services.desk.share_url(url),
         ready=lambda: services.desk.remembered_url(url),
+        key=url_key(url),
+        known=services.desk.knows_url(url),
+        stored=lambda: services.desk.cached_url(url),
     )
 
 
@@ -99,19 +124,39 @@ async def _share(
     produce: Callable[[], Awaitable[SavedShare]],
     *,
     ready: Callable[[], SavedShare | None] | None = None,
+    key: str | None = None,
+    known: bool = False,
+    stored: Callable[[], Awaitable[SavedShare | None]] | None = None,
 ) -> None:
     """Answer with the card at once when ``ready`` has it in memory; otherwise acknowledge
-    first, then wait for ``produce`` (cache lookups and the pipeline) and send the card."""
+    first, then wait for ``produce`` (cache lookups and the pipeline) and send the card.
+
+    Only new work counts against the user's rate limit: not an article ``known`` to the desk
+    (in memory or being prepared), nor one that ``produce`` finds stored, nor the same
+    article (``key``) asked for twice. A user already at the limit still gets an article the
+    database has (``stored``).
+    """
     message = update.effective_message
     user = update.effective_user
     if message is None:
         return
-    services.limiter.hit(user.id if user else message.chat_id)
+    user_id = user.id if user else message.chat_id
     quote = message.chat.type != ChatType.PRIVATE
     reply_to = message.message_id if quote else None
     # Nothing but memory before the ack: a database lookup here would queue every chat of a
     # burst behind aiosqlite's single thread before it is told anything (measured: +0.5 s).
+    # Only a user the limit would refuse is worth that lookup, and bursts are not made of them.
     cached = ready() if ready is not None else None
+    if (
+        cached is None
+        and not known
+        and stored is not None
+        and not services.limiter.allows(user_id)
+    ):
+        cached = await stored()
+    counted = cached is None and not known
+    if counted:
+        services.limiter.hit(user_id, key)
     if cached is not None:
         # Already shared: the card itself is the instant answer, no placeholder needed.
         await send_share(bot, message.chat_id, cached, services, reply_to=reply_to)
@@ -128,7 +173,15 @@ async def _share(
         action = asyncio.create_task(
             _keep_chat_action(bot, message.chat_id, services.options.chat_action_every)
         )
-        saved = await produce()
+        started = services.desk.now()
+        try:
+            saved = await produce()
+        except BusyError:
+            if counted:
+                services.limiter.refund(user_id, key)  # nothing was done for this request
+            raise
+        if counted and saved.created_at < started:
+            services.limiter.refund(user_id, key)  # prepared before: it came from the cache
         action.cancel()
         await send_share(bot, message.chat_id, saved, services, reply_to=reply_to)
     finally:
@@ -138,7 +191,7 @@ async def _share(
 
 
 async def _after_first_answers(bot: Bot, services: BotServices) -> None:
-    """In a burst, let every chat's «جاري التحضير…» go out before this chat's next steps."""
+    """In a burst, let every chat's «جارٍ التحضير…» go out before this chat's next steps."""
     limiter = getattr(bot, "rate_limiter", None)
     if isinstance(limiter, RetryAfterLimiter):
         await limiter.settled(Priority.URGENT, at_most=services.options.burst_yield)
@@ -156,7 +209,7 @@ async def _keep_chat_action(bot: Bot, chat_id: int, every: float) -> None:
 
 
 async def _placeholder(bot: Bot, chat_id: int, text: str, *, reply_to: int | None) -> int:
-    """Send «جاري التحضير…»; return its message id (all that is needed to remove it).
+    """Send «جارٍ التحضير…»; return its message id (all that is needed to remove it).
 
     Through ``do_api_request`` rather than ``send_message``: parsing Telegram's answer into
     a ``Message`` is about a third of the call's CPU, and in a burst every chat's
@@ -172,7 +225,7 @@ async def _placeholder(bot: Bot, chat_id: int, text: str, *, reply_to: int | Non
 
 
 async def _retire(bot: Bot, chat_id: int, message_id: int) -> None:
-    """Remove «جاري التحضير…» once the answer (or the error) is there."""
+    """Remove «جارٍ التحضير…» once the answer (or the error) is there."""
     with contextlib.suppress(TelegramError):
         await bot.delete_message(chat_id, message_id)
 

@@ -53,6 +53,11 @@ class Texts:
         return str(getattr(self._labels, table)[key])
 
     def label(self, name: str, *args: Any) -> str:
-        """A plain label: a ``{% set %}`` value, or a macro called with ``args``."""
+        """A plain label: a ``{% set %}`` value, a macro called with ``args``, or the entry
+        ``args[0]`` of a ``{% set %}`` table."""
         value = getattr(self._labels, name)
-        return str(value(*args) if callable(value) else value).strip()
+        if callable(value):
+            value = value(*args)
+        elif args:
+            value = value[args[0]]
+        return str(value).strip()

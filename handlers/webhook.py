@@ -4,7 +4,7 @@ python-telegram-bot's own webhook server is tornado, whose HTTP parsing is pure 
 the load benchmark it cost the bot about as much CPU per update as the rest of the
 acknowledgement. aiohttp's server (its parser is compiled, and aiohttp is already our Bot
 API client) does the same job for less, so a burst of deliveries leaves the event loop
-free sooner for the «جاري التحضير…» answers. This is the "custom webhook" set-up PTB
+free sooner for the «جارٍ التحضير…» answers. This is the "custom webhook" set-up PTB
 documents: we run the server, PTB's application still processes every update.
 
 What Telegram sees does not change: the webhook is registered with ``setWebhook``

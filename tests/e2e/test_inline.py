@@ -9,6 +9,7 @@ from bot.platforms import PLATFORMS
 from bot.platforms.counting import utf16_units
 from devtools.botapi import BotAPIServer, parse_html
 from devtools.pages import PageServer
+from handlers.error_handler import ERROR_RESULT_ID
 from tests.e2e.conftest import StartBot, article_variant
 from tests.e2e.harness import has_arabic
 
@@ -60,7 +61,7 @@ def test_a_slow_article_gets_a_placeholder_then_real_results(
 
     first = ask_inline(api, 3003, slow)
     assert [r["id"] for r in first["results"]] == ["pending"]
-    assert "جاري التحضير" in first["results"][0]["title"]
+    assert "جارٍ التحضير" in first["results"][0]["title"]
     assert int(first["cache_time"]) == 0
 
     deadline = time.monotonic() + 30
@@ -88,3 +89,30 @@ def test_an_inline_error_is_explained_in_a_result(
     answer = ask_inline(api, 3005, page_server.url("/gone.html"))
     (result,) = answer["results"]
     assert "404" in shown_text(result) and has_arabic(result["title"])
+
+
+def test_results_read_as_they_will_be_posted_in_telegram(
+    start_bot: StartBot, api: BotAPIServer, article_url: str
+) -> None:
+    start_bot()
+    results = {r["id"].split(":")[1]: r for r in ask_inline(api, 3006, article_url)["results"]}
+
+    assert results["linkedin"]["title"] == "نص جاهز للينكدإن"
+    assert results["x"]["title"] == "نص جاهز لإكس"
+    # WhatsApp's *bold* headline is bold in Telegram, not wrapped in stars.
+    whatsapp = results["whatsapp"]
+    html = whatsapp["input_message_content"]["message_text"]
+    text, entities = parse_html(html)
+    assert "*" not in text and "*" not in whatsapp["description"]
+    assert any(e["type"] == "bold" and e["offset"] == 0 for e in entities)
+
+
+def test_asking_again_while_an_article_is_prepared_is_not_counted(
+    start_bot: StartBot, api: BotAPIServer, page_server: PageServer, sample_html: str
+) -> None:
+    start_bot(rate_limit_per_minute=1)
+    slow = page_server.add("/slow-counted.html", body=article_variant(sample_html, 8), delay=3.0)
+    assert [r["id"] for r in ask_inline(api, 3007, slow)["results"]] == ["pending"]
+    again = ask_inline(api, 3007, slow)  # the next keystroke, still within the minute
+    assert again["results"][0]["id"] != ERROR_RESULT_ID  # not refused by the rate limit
+    assert again["results"][0]["id"] == "pending" or len(again["results"]) == len(Platform)

@@ -16,20 +16,13 @@ from bot.platforms.counting import utf16_units
 from devtools.botapi import BotAPIServer, Call
 from devtools.pages import PageServer
 from handlers.app import MAX_IN_FLIGHT
-from handlers.keyboards import ButtonAction, ButtonKind
+from handlers.keyboards import SHARE_ROW_PLATFORMS, ButtonAction, ButtonKind, Menu
 from tests.e2e.conftest import E2E_OPTIONS, StartBot, article_variant
 from tests.e2e.harness import buttons, has_arabic, visible
 
 CANONICAL = "https://akhbar-sahel.ma/economie/2026/03/desalination-agadir.html"
-# Share pages of the footer: host+path → (platform, parameter holding the text, parameter
-# holding the link or None when the link is inside the text).
-SHARE_PAGES = {
-    "twitter.com/intent/tweet": (Platform.X, "text", None),
-    "www.facebook.com/sharer/sharer.php": (Platform.FACEBOOK, None, "u"),
-    "wa.me/": (Platform.WHATSAPP, "text", None),
-    "t.me/share/url": (Platform.TELEGRAM, "text", "url"),
-    "www.linkedin.com/sharing/share-offsite/": (Platform.LINKEDIN, None, "url"),
-}
+BY_NAME = {PLATFORMS[platform].name_ar: platform for platform in Platform}
+FIRST_SIGHT_AT_MOST = 9  # the share row (7 platforms) and the two menu buttons
 PASTED_ARTICLE = (
     "اختتمت مساء أمس فعاليات المهرجان الوطني للفنون الشعبية في مدينة تارودانت بعد خمسة أيام "
     "من العروض التي شاركت فيها فرق من مختلف جهات المملكة. وقال المنظمون إن عدد الزوار تجاوز "
@@ -52,6 +45,31 @@ def share_link(api: BotAPIServer, user_id: int, text: str) -> tuple[dict, Call, 
     return message, ack, photo
 
 
+def share_id_of(photo: Call) -> str:
+    return next(
+        ButtonAction.decode(b["callback_data"]) for b in buttons(photo) if "callback_data" in b
+    ).share_id  # type: ignore[union-attr]
+
+
+def keyboard_now(api: BotAPIServer, photo: Call) -> list[list[dict]]:  # type: ignore[type-arg]
+    """The keyboard under the card as the user sees it now (edits included)."""
+    message = api.messages[(photo.result["chat"]["id"], photo.result["message_id"])]
+    return [list(row) for row in message.get("reply_markup", {}).get("inline_keyboard", [])]
+
+
+def press(api: BotAPIServer, user: dict, photo: Call, data: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    """Press the button carrying ``data`` under the card; the mark before it and the answer."""
+    mark = api.mark()
+    current = api.messages[(photo.result["chat"]["id"], photo.result["message_id"])]
+    query_id = api.press_button(user, current, data)
+    api.wait_for(
+        "answerCallbackQuery",
+        since=mark,
+        where=lambda c: c.params["callback_query_id"] == query_id,
+    )
+    return mark, api.callback_answers[query_id]
+
+
 def test_a_link_gets_ack_then_card_with_caption_and_footer(
     start_bot: StartBot, api: BotAPIServer, article_url: str
 ) -> None:
@@ -59,7 +77,7 @@ def test_a_link_gets_ack_then_card_with_caption_and_footer(
     mark = api.mark()
     _, ack, photo = share_link(api, 1001, f"اقرأ هذا الخبر {article_url}")
 
-    assert "جاري التحضير" in visible(ack)
+    assert "جارٍ التحضير" in visible(ack)
     assert api.find("sendChatAction", since=mark, chat_id=1001)
     assert ack.at <= photo.at
 
@@ -71,30 +89,29 @@ def test_a_link_gets_ack_then_card_with_caption_and_footer(
     assert "utm_source=telegram" in caption
 
     keyboard = buttons(photo)
-    assert keyboard[0]["text"] == "⬇️ شارك على منصتك المفضلة ⬇️"
+    assert len(keyboard) <= FIRST_SIGHT_AT_MOST
     assert all(len(b["callback_data"].encode()) <= 64 for b in keyboard if "callback_data" in b)
-    shared = {}
-    for button in (b for b in keyboard if "url" in b):
-        parts = urlsplit(button["url"])
-        platform, text_param, link_param = SHARE_PAGES[parts.netloc + parts.path]
-        query = parse_qs(parts.query)
-        text = query[text_param][0] if text_param else ""
-        link = query[link_param][0] if link_param else re.findall(r"https?://\S+", text)[0]
-        assert button["text"] == PLATFORMS[platform].name_ar
-        assert link.startswith(CANONICAL + "?") and f"utm_source={platform.value}" in link
-        if text_param:
-            assert has_arabic(text)
-        if platform is Platform.X:
-            assert PLATFORMS[Platform.X].measure(text) <= 280
-        shared[platform] = text
-    assert list(shared) == [
-        Platform.X,
-        Platform.FACEBOOK,
-        Platform.WHATSAPP,
-        Platform.TELEGRAM,
-        Platform.LINKEDIN,
-    ]
-    # «جاري التحضير…» goes away once the card is there.
+    *share_rows, menus = photo.params["reply_markup"]["inline_keyboard"]
+    share_row = [b for row in share_rows for b in row]
+    # The article footer's platforms, then Threads and Bluesky, each one button.
+    assert [BY_NAME[b["text"]] for b in share_row] == list(SHARE_ROW_PLATFORMS)
+    for button in share_row:
+        platform = BY_NAME[button["text"]]
+        draft_link = f"utm_source={platform.value}"
+        if "url" in button:  # a share page that opens with the prepared text and the link
+            query = parse_qs(urlsplit(button["url"]).query)
+            values = [value for values in query.values() for value in values]
+            assert any(has_arabic(v) for v in values), platform
+            assert any(CANONICAL + "?" in v and draft_link in v for v in values), platform
+            if platform is Platform.X:
+                (text,) = parse_qs(urlsplit(button["url"]).query)["text"]
+                assert PLATFORMS[Platform.X].measure(text) <= 280
+        else:  # a page that takes only the link: the button offers the text to copy first
+            assert ButtonAction.decode(button["callback_data"]) == ButtonAction(
+                ButtonKind.TEXT, share_id_of(photo), platform.value
+            )
+    assert [b["text"] for b in menus] == ["📋 النصوص الجاهزة", "🖼️ مقاسات البطاقة"]
+    # «جارٍ التحضير…» goes away once the card is there.
     api.wait_for(
         "deleteMessage",
         since=mark,
@@ -106,41 +123,76 @@ def test_every_button_answers(start_bot: StartBot, api: BotAPIServer, article_ur
     start_bot()
     _, _, photo = share_link(api, 1002, article_url)
     user = api.user(1002, "سلمى")
-    intents = {
-        SHARE_PAGES[urlsplit(b["url"]).netloc + urlsplit(b["url"]).path][0]: b["url"]
-        for b in buttons(photo)
-        if "url" in b
-    }
-    callbacks = [b for b in buttons(photo) if "callback_data" in b]
-    kinds = {ButtonAction.decode(b["callback_data"]).kind for b in callbacks}  # type: ignore[union-attr]
-    assert kinds == {ButtonKind.HEADER, ButtonKind.TEXT, ButtonKind.CARD}
+    share_id = share_id_of(photo)
+    intents = {BY_NAME[b["text"]]: b["url"] for b in buttons(photo) if "url" in b}
 
-    for button in callbacks:
-        action = ButtonAction.decode(button["callback_data"])
-        assert action is not None
-        mark = api.mark()
-        query_id = api.press_button(user, photo.result, button["callback_data"])
-        api.wait_for(
-            "answerCallbackQuery",
-            since=mark,
-            where=lambda c, q=query_id: c.params["callback_query_id"] == q,
-        )
-        answer = api.callback_answers[query_id]
-        assert has_arabic(str(answer.get("text", ""))) and len(answer["text"]) <= 200
-        if action.kind is ButtonKind.TEXT:
-            sent = api.wait_for("sendMessage", since=mark, chat_id=1002)[0]
-            text = visible(sent)
-            spec = PLATFORMS[action.platform]
-            assert has_arabic(text) and spec.fits(text if not spec.html else sent.params["text"])
-            if action.platform in (Platform.X, Platform.WHATSAPP):
-                intent_text = parse_qs(urlsplit(intents[action.platform]).query)["text"][0]
-                assert text == intent_text
-        elif action.kind is ButtonKind.CARD:
-            sent = api.wait_for("sendPhoto", since=mark, chat_id=1002)[0]
-            data = next(iter(sent.files.values())).data
-            with Image.open(io.BytesIO(data)) as card:
-                assert card.size == action.card_size.dimensions
-            assert has_arabic(visible(sent, "caption"))
+    for menu, kind in ((Menu.TEXTS, ButtonKind.TEXT), (Menu.CARDS, ButtonKind.CARD)):
+        opened = ButtonAction(ButtonKind.MENU, share_id, menu.value).encode()
+        mark, _ = press(api, user, photo, opened)
+        edit = api.wait_for("editMessageReplyMarkup", since=mark, chat_id=1002)[0]
+        assert int(edit.params["message_id"]) == photo.result["message_id"]
+        *choices, back = keyboard_now(api, photo)
+        assert [b["text"] for b in back] == ["🔙 رجوع"]
+        for button in (b for row in choices for b in row):
+            action = ButtonAction.decode(button["callback_data"])
+            assert action is not None and action.kind is kind
+            mark, answer = press(api, user, photo, button["callback_data"])
+            assert has_arabic(str(answer.get("text", ""))) and len(answer["text"]) <= 200
+            if kind is ButtonKind.TEXT:
+                spec = PLATFORMS[action.platform]
+                assert f"من {spec.limit} " in answer["text"]  # the length and its unit
+                sent = api.wait_for("sendMessage", since=mark, chat_id=1002)[0]
+                text = visible(sent)
+                assert has_arabic(text) and spec.fits(
+                    text if not spec.html else sent.params["text"]
+                )
+                if action.platform in (Platform.X, Platform.WHATSAPP):
+                    intent_text = parse_qs(urlsplit(intents[action.platform]).query)["text"][0]
+                    assert text == intent_text
+            else:
+                sent = api.wait_for("sendPhoto", since=mark, chat_id=1002)[0]
+                data = next(iter(sent.files.values())).data
+                with Image.open(io.BytesIO(data)) as card:
+                    assert card.size == action.card_size.dimensions
+                assert has_arabic(visible(sent, "caption"))
+        mark, _ = press(api, user, photo, back[0]["callback_data"])
+        api.wait_for("editMessageReplyMarkup", since=mark, chat_id=1002)
+        assert keyboard_now(api, photo) == photo.params["reply_markup"]["inline_keyboard"]
+
+
+def test_the_pop_up_of_a_text_gives_its_length_in_the_platforms_unit(
+    start_bot: StartBot, api: BotAPIServer, article_url: str
+) -> None:
+    start_bot()
+    _, _, photo = share_link(api, 1013, article_url)
+    share_id = share_id_of(photo)
+    user = api.user(1013, "سلمى")
+    _, x = press(api, user, photo, ButtonAction(ButtonKind.TEXT, share_id, "x").encode())
+    assert re.fullmatch(r"نص إكس: \d+ من 280 حرفاً محسوباً\. انسخه من الرسالة التالية\.", x["text"])
+    _, threads = press(
+        api, user, photo, ButtonAction(ButtonKind.TEXT, share_id, "threads").encode()
+    )
+    assert "من 500 بايت" in threads["text"]
+
+
+def test_a_share_page_without_the_text_gets_the_text_to_copy_with_the_page_under_it(
+    start_bot: StartBot, api: BotAPIServer, article_url: str
+) -> None:
+    start_bot()
+    _, _, photo = share_link(api, 1014, article_url)
+    user = api.user(1014, "سلمى")
+    share_row = [b for row in photo.params["reply_markup"]["inline_keyboard"][:-1] for b in row]
+    to_copy = [b for b in share_row if "callback_data" in b]
+    assert to_copy  # Facebook's share page takes the link alone
+    for button in to_copy:
+        platform = BY_NAME[button["text"]]
+        mark, answer = press(api, user, photo, button["callback_data"])
+        assert "انسخه" in answer["text"] and "الصقه" in answer["text"]
+        sent = api.wait_for("sendMessage", since=mark, chat_id=1014)[-1]
+        assert f"utm_source={platform.value}" in visible(sent)
+        (page,) = buttons(sent)
+        assert PLATFORMS[platform].name_ar in page["text"] and "الصق" in page["text"]
+        assert CANONICAL in next(iter(parse_qs(urlsplit(page["url"]).query).values()))[0]
 
 
 def test_the_same_article_twice_comes_from_the_cache(
@@ -200,7 +252,7 @@ def test_after_a_restart_a_stored_article_is_acknowledged_then_sent_from_the_cac
 
     # Only memory is consulted before the ack, so a share found in SQLite is acknowledged
     # first like new work, then answered from the cache: nothing fetched or uploaded again.
-    assert "جاري التحضير" in visible(ack) and ack.at <= photo.at
+    assert "جارٍ التحضير" in visible(ack) and ack.at <= photo.at
     assert photo.files == {} and isinstance(photo.params["photo"], str)
     assert len(page_server.requests) == fetched
 
@@ -266,11 +318,11 @@ def test_in_groups_only_mentions_and_commands_are_answered(
         for c in api.find("sendMessage", since=mark, chat_id=group["id"])
     ]
     assert ignored["message_id"] not in replies
-    # In a group, «جاري التحضير…» too quotes the message it answers.
+    # In a group, «جارٍ التحضير…» too quotes the message it answers.
     placeholders = [
         c
         for c in api.find("sendMessage", since=mark, chat_id=group["id"])
-        if "جاري التحضير" in visible(c)
+        if "جارٍ التحضير" in visible(c)
     ]
     assert {c.params["reply_parameters"]["message_id"] for c in placeholders} == answered
 
@@ -283,15 +335,55 @@ def test_buttons_keep_working_after_a_restart(
     first.stop()
 
     start_bot()  # a new process would find the same database
-    x_text = next(
-        b["callback_data"]
-        for b in buttons(photo)
-        if b.get("callback_data", "").startswith("t:") and b["callback_data"].endswith(":x")
-    )
-    mark = api.mark()
-    api.press_button(api.user(1009, "سلمى"), photo.result, x_text)
+    user = api.user(1009, "سلمى")
+    share_id = share_id_of(photo)
+    mark, _ = press(api, user, photo, ButtonAction(ButtonKind.TEXT, share_id, "x").encode())
     sent = api.wait_for("sendMessage", since=mark, chat_id=1009)[0]
     assert "utm_source=x" in visible(sent)
+    # Cards sent before the keyboard had pages still carry the footer's title: it answers.
+    _, answer = press(api, user, photo, ButtonAction(ButtonKind.HEADER, share_id).encode())
+    assert has_arabic(answer["text"])
+
+
+def test_in_a_group_only_the_asker_gets_texts_in_the_group(
+    start_bot: StartBot, api: BotAPIServer, article_url: str
+) -> None:
+    start_bot()
+    group = api.group(-1005550001111, "غرفة الأخبار")
+    asker, other = api.user(1016, "نادية"), api.user(1017, "حسن")
+    mark = api.mark()
+    api.send_message(asker, f"@nashir_test_bot {article_url}", chat=group)
+    photo = api.wait_for("sendPhoto", since=mark, chat_id=group["id"])[0]
+    api.wait_for("deleteMessage", since=mark, chat_id=group["id"])
+    x_text = ButtonAction(ButtonKind.TEXT, share_id_of(photo), "x")
+    square = ButtonAction(ButtonKind.CARD, share_id_of(photo), "square")
+    in_group = len(api.find("sendMessage", chat_id=group["id"]))
+
+    # A member who never opened a chat with the bot is sent to it by a t.me link …
+    mark, answer = press(api, other, photo, x_text.encode())
+    assert answer["url"] == f"https://t.me/nashir_test_bot?start={x_text.start_parameter()}"
+    # … whose «ابدأ» brings the text there.
+    mark = api.mark()
+    api.send_message(other, f"/start {x_text.start_parameter()}")
+    private = api.wait_for("sendMessage", since=mark, chat_id=1017)[0]
+    assert "utm_source=x" in visible(private)
+
+    # Now that the chat exists, the next presses answer there directly.
+    mark, answer = press(api, other, photo, x_text.encode())
+    assert "الخاصة" in answer["text"] and "من 280 حرفاً محسوباً" in answer["text"]
+    assert "utm_source=x" in visible(api.wait_for("sendMessage", since=mark, chat_id=1017)[0])
+    mark, answer = press(api, other, photo, square.encode())
+    card = api.wait_for("sendPhoto", since=mark, chat_id=1017)[0]
+    assert "الخاصة" in answer["text"] and "مربعة" in visible(card, "caption")
+
+    assert len(api.find("sendMessage", chat_id=group["id"])) == in_group  # nothing posted
+    assert not api.find("sendPhoto", since=mark, chat_id=group["id"])
+
+    # The member who asked gets the text where they asked.
+    mark, answer = press(api, asker, photo, x_text.encode())
+    assert "utm_source=x" in visible(
+        api.wait_for("sendMessage", since=mark, chat_id=group["id"])[0]
+    )
 
 
 def test_an_unknown_button_is_answered_with_an_alert(
@@ -304,3 +396,13 @@ def test_an_unknown_button_is_answered_with_an_alert(
     api.wait_for("answerCallbackQuery", since=mark)
     answer = api.callback_answers[query_id]
     assert answer.get("show_alert") in (True, "true") and "انتهت صلاحية" in answer["text"]
+
+
+def test_a_link_without_url_entities_is_found_in_the_text(
+    start_bot: StartBot, api: BotAPIServer, article_url: str
+) -> None:
+    start_bot()
+    mark = api.mark()
+    api.send_message(api.user(1015, "أمين"), f"هذا الخبر: {article_url}", entities=[])
+    photo = api.wait_for("sendPhoto", since=mark, chat_id=1015)[0]
+    assert "utm_source=telegram" in visible(photo, "caption")

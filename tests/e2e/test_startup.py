@@ -51,6 +51,37 @@ def test_start_sets_arabic_commands_and_answers_start_and_help(
     assert "طريقة الاستعمال" in visible(help_text)
 
 
+class ServerWithoutCommandMenus(BotAPIServer):
+    """A self-hosted or proxy Bot API server that lacks the command-menu methods: it
+    answers them 404 Not Found, as it answers any method it does not know."""
+
+    _m_setmycommands = None
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+@pytest.mark.parametrize("failure", ["missing", "refused"])
+def test_a_cosmetic_method_that_fails_is_a_warning_not_a_dead_bot(
+    settings: Settings, caplog: pytest.LogCaptureFixture, failure: str
+) -> None:
+    caplog.set_level(logging.WARNING, logger="handlers.runner")
+    api = (ServerWithoutCommandMenus() if failure == "missing" else BotAPIServer()).start()
+    if failure == "refused":
+        api.fail_next("setMyCommands", retry_after=3600)  # longer than the bot waits
+    bot = RunningBot(bot_settings(settings, api))
+    try:
+        bot.start()
+        mark = api.mark()
+        api.send_message(api.user(4007, "سعاد"), "/start")
+        greeting = api.wait_for("sendMessage", since=mark, chat_id=4007)[0]
+        assert "أهلاً" in visible(greeting)
+    finally:
+        bot.stop()
+        api.stop()
+    warning = next(r for r in caplog.records if "setMyCommands" in r.getMessage())
+    assert warning.levelno == logging.WARNING
+    assert DEFAULT_TOKEN not in caplog.text
+
+
 def test_english_is_added_when_configured(start_bot: StartBot, api: BotAPIServer) -> None:
     start_bot(bot_language="ar+en")
     assert any(c.params.get("language_code") == "en" for c in api.find("setMyCommands"))

@@ -23,10 +23,10 @@ def test_card_other_size_and_error_through_worker_processes(
     api.send_message(user, article_url)
     photo = api.wait_for("sendPhoto", since=mark, chat_id=5001)[0]
 
-    actions = [ButtonAction.decode(b.get("callback_data")) for b in buttons(photo)]
-    square = next(
-        a for a in actions if a and a.kind is ButtonKind.CARD and a.value == CardSize.SQUARE
+    share_id = next(
+        a.share_id for b in buttons(photo) if (a := ButtonAction.decode(b.get("callback_data")))
     )
+    square = ButtonAction(ButtonKind.CARD, share_id, CardSize.SQUARE.value)
     mark = api.mark()
     api.press_button(user, photo.result, square.encode())
     sent = api.wait_for("sendPhoto", since=mark, chat_id=5001)[0]

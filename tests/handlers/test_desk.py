@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,9 @@ from bot.pipeline import build_share_service
 from bot.settings import Settings
 from db import ShareRepository, open_database
 from devtools.pages import PageServer
-from handlers.desk import ShareDesk, text_key
+from handlers.desk import JobQueue, ShareDesk, text_key
+from handlers.errors import BusyError
+from tests.e2e.conftest import article_variant
 
 PASTED = (
     "أعلنت جمعية حماية المستهلك في مدينة فاس عن حملة توعوية جديدة تستهدف الأسواق الشعبية، "
@@ -197,7 +200,7 @@ async def test_an_instant_answer_comes_from_memory_only(
     assert desk.remembered_url(url + "#top").id == first.id  # type: ignore[union-attr]
 
     # A restarted bot: the share is in the database, not in memory. Looking there is
-    # I/O, which the instant answer (before «جاري التحضير…») must not wait for.
+    # I/O, which the instant answer (before «جارٍ التحضير…») must not wait for.
     service = build_share_service(settings)
     restarted = ShareDesk(service, repository, clock=clock, max_age=dt.timedelta(hours=1))
     try:
@@ -228,3 +231,71 @@ async def test_an_uploaded_file_id_serves_the_next_chats_before_it_is_stored(
     await desk.remember_file_id(saved.id, CardSize.WIDE, "AgAC-early")
     stored = await repository.by_id(saved.id)
     assert stored is not None and stored.file_ids[CardSize.WIDE] == "AgAC-early"
+
+
+class HeldBody:
+    """A page body that is sent only once the test releases it: the fetch stays open."""
+
+    def __init__(self, body: bytes, released: threading.Event) -> None:
+        self.body = body
+        self.released = released
+        self.requested = threading.Event()
+
+    def __iter__(self) -> Iterator[bytes]:
+        self.requested.set()
+        self.released.wait(30)
+        yield self.body
+
+
+async def test_jobs_past_the_running_and_waiting_places_are_refused_at_once() -> None:
+    jobs = JobQueue(max_running=1, max_waiting=1)
+    release = asyncio.Event()
+
+    async def job() -> None:
+        async with jobs.slot():
+            await release.wait()
+
+    running = asyncio.ensure_future(job())
+    waiting = asyncio.ensure_future(job())
+    await asyncio.sleep(0)
+    assert (jobs.running, jobs.waiting) == (1, 1) and jobs.full()
+    with pytest.raises(BusyError, match="1 jobs running, 1 waiting"):
+        await asyncio.wait_for(job(), 5)  # refused at once, never left waiting
+    release.set()
+    await asyncio.gather(running, waiting)
+    assert (jobs.running, jobs.waiting) == (0, 0) and not jobs.full()
+
+
+async def test_a_crowd_of_links_runs_within_the_bound_and_cache_hits_skip_the_line(
+    settings: Settings, tmp_path: Path, page_server: PageServer, sample_html: str
+) -> None:
+    connection = await open_database(tmp_path / "crowd.sqlite3")
+    service = build_share_service(settings)
+    desk = ShareDesk(service, ShareRepository(connection), jobs=JobQueue(1, 1))
+    released = threading.Event()
+    try:
+        ready = await desk.share_url(page_server.add("/ready.html", body=sample_html.encode()))
+        bodies = [HeldBody(article_variant(sample_html, n), released) for n in range(3)]
+        urls = [
+            page_server.add(f"/held-{n}.html", body=body, content_length=False)
+            for n, body in enumerate(bodies)
+        ]
+        first, second = (asyncio.ensure_future(desk.share_url(url)) for url in urls[:2])
+        # The first job is fetching; the second waits its turn (once past its cache lookup).
+        assert await asyncio.to_thread(bodies[0].requested.wait, 30)
+        while not desk.jobs.full():  # noqa: ASYNC110 — the queue has no event to wait on
+            await asyncio.sleep(0.01)
+        assert desk.knows_url(urls[0]) and desk.knows_url(urls[1])
+
+        with pytest.raises(BusyError):
+            await asyncio.wait_for(desk.share_url(urls[2]), 5)  # refused at once
+        assert (await desk.share_url(page_server.url("/ready.html"))).id == ready.id
+        assert [p for p in page_server.requests if p.startswith("/held-")] == ["/held-0.html"]
+
+        released.set()
+        assert len({(await first).id, (await second).id}) == 2
+    finally:
+        released.set()
+        await desk.close()
+        await service.close()
+        await connection.close()

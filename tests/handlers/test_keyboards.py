@@ -1,8 +1,8 @@
-"""Callback data and the share keyboard."""
+"""Callback data, t.me start parameters and the share keyboard's pages."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from hypothesis import given
@@ -10,25 +10,45 @@ from hypothesis import strategies as st
 
 from bot.models import CardSize, Draft, Platform
 from handlers.keyboards import (
-    FOOTER_PLATFORMS,
     MAX_CALLBACK_BYTES,
+    SHARE_ROW_PLATFORMS,
     ButtonAction,
     ButtonKind,
+    Menu,
+    intent_carries_text,
+    intent_keyboard,
     share_keyboard,
 )
 from handlers.texts import Texts
 
+LINK = "https://akhbar-sahel.ma/a.html"
+TEXT = f"ارتفاع أسعار الخضر في أسواق الدار البيضاء\n\n{LINK}\n\n#الأسعار"
+# Share pages as the table builds them: the text in the page, or only the link.
+WITH_TEXT = {Platform.X, Platform.WHATSAPP, Platform.TELEGRAM, Platform.THREADS, Platform.BLUESKY}
+LINK_ONLY = {Platform.FACEBOOK, Platform.LINKEDIN}
+
+
+def share_url(platform: Platform) -> str | None:
+    if platform in WITH_TEXT:
+        return f"https://share.example.com/{platform.value}?text={quote(TEXT)}"
+    if platform in LINK_ONLY:
+        return f"https://share.example.com/{platform.value}?u={quote(LINK)}"
+    return None  # Instagram, Mastodon: no share page
+
 
 def drafts() -> tuple[Draft, ...]:
-    made = []
-    for platform in Platform:
-        share = (
-            None
-            if platform in {Platform.INSTAGRAM, Platform.MASTODON}
-            else (f"https://share.example.com/{platform.value}?text=%D9%86%D8%B5")
-        )
-        made.append(Draft(platform, f"نص {platform.value}", 10, 280, share_url=share))
-    return tuple(made)
+    return tuple(
+        Draft(platform, TEXT, 60, 280, link=LINK, share_url=share_url(platform))
+        for platform in Platform
+    )
+
+
+SIZES = [CardSize.X, CardSize.SQUARE, CardSize.PORTRAIT, CardSize.STORY]
+
+
+def page(menu: Menu) -> list[list[object]]:
+    markup = share_keyboard("Ab3_x-9Z", drafts(), card_sizes=SIZES, texts=Texts(), menu=menu)
+    return [list(row) for row in markup.inline_keyboard]
 
 
 @pytest.mark.parametrize(
@@ -37,6 +57,7 @@ def drafts() -> tuple[Draft, ...]:
         ButtonAction(ButtonKind.HEADER, "Ab3_x-9Z"),
         ButtonAction(ButtonKind.TEXT, "Ab3_x-9Z", Platform.INSTAGRAM.value),
         ButtonAction(ButtonKind.CARD, "Ab3_x-9Z", CardSize.PORTRAIT.value),
+        ButtonAction(ButtonKind.MENU, "Ab3_x-9Z", Menu.TEXTS.value),
     ],
 )
 def test_actions_round_trip(action: ButtonAction) -> None:
@@ -53,7 +74,8 @@ def test_encoding_refuses_more_than_64_bytes() -> None:
 
 
 @pytest.mark.parametrize(
-    "data", [None, "", "t", "t:id", "h:id:x", "c:id:huge", "t:id:tiktok", "z:id:x", "t:a:x:y"]
+    "data",
+    [None, "", "t", "t:id", "h:id:x", "c:id:huge", "t:id:tiktok", "z:id:x", "t:a:x:y", "m:id:x"],
 )
 def test_foreign_or_malformed_data_decodes_to_none(data: str | None) -> None:
     assert ButtonAction.decode(data) is None
@@ -62,38 +84,110 @@ def test_foreign_or_malformed_data_decodes_to_none(data: str | None) -> None:
 @given(st.text(max_size=80))
 def test_decoding_never_raises(data: str) -> None:
     ButtonAction.decode(data)
+    ButtonAction.from_start_parameter(data)
 
 
-def test_share_keyboard_is_the_article_footer() -> None:
-    texts = Texts()
-    sizes = [CardSize.X, CardSize.SQUARE, CardSize.PORTRAIT, CardSize.STORY]
-    markup = share_keyboard("Ab3_x-9Z", drafts(), card_sizes=sizes, texts=texts)
-    rows = markup.inline_keyboard
+def test_texts_and_cards_travel_as_start_parameters_menus_do_not() -> None:
+    for action in (
+        ButtonAction(ButtonKind.TEXT, "a_b-9Z_x", Platform.LINKEDIN.value),
+        ButtonAction(ButtonKind.CARD, "-_-_-_-_", CardSize.STORY.value),
+    ):
+        parameter = action.start_parameter()
+        assert len(parameter) <= 64 and parameter.replace("_", "").replace("-", "").isalnum()
+        assert ButtonAction.from_start_parameter(parameter) == action
+    with pytest.raises(ValueError):
+        ButtonAction(ButtonKind.MENU, "id", Menu.CARDS.value).start_parameter()
+    for foreign in ("help", "m_texts_id", "t_tiktok_id", "t_x_", "t x id", "c_huge_id"):
+        assert ButtonAction.from_start_parameter(foreign) is None
 
-    header = rows[0]
-    assert len(header) == 1 and header[0].text == "⬇️ شارك على منصتك المفضلة ⬇️"
-    assert ButtonAction.decode(header[0].callback_data) == ButtonAction(
-        ButtonKind.HEADER, "Ab3_x-9Z"
-    )
 
-    buttons = [button for row in rows for button in row]
-    url_buttons = [b for b in buttons if b.url]
-    assert [b.text for b in url_buttons] == ["إكس", "فيسبوك", "واتساب", "تيليغرام", "لينكدإن"]
-    assert [urlsplit(b.url).path.strip("/") for b in url_buttons] == [
-        p.value for p in FOOTER_PLATFORMS
+def test_first_sight_is_the_share_row_and_two_menus() -> None:
+    rows = page(Menu.MAIN)
+    buttons = [b for row in rows for b in row]
+    assert len(buttons) <= 9 and len(rows) <= 3
+
+    share_row = [b for row in rows[:-1] for b in row]
+    assert [b.text for b in share_row] == [
+        "إكس",
+        "فيسبوك",
+        "واتساب",
+        "تيليغرام",
+        "لينكدإن",
+        "ثريدز",
+        "بلوسكاي",
     ]
-    assert parse_qs(urlsplit(url_buttons[0].url).query)["text"] == ["نص"]
+    for button, platform in zip(share_row, SHARE_ROW_PLATFORMS, strict=True):
+        if platform in WITH_TEXT:
+            assert urlsplit(button.url).path.strip("/") == platform.value
+            assert parse_qs(urlsplit(button.url).query)["text"] == [TEXT]
+        else:  # the page would open without the text: the button offers it to copy
+            assert button.url is None
+            assert ButtonAction.decode(button.callback_data) == ButtonAction(
+                ButtonKind.TEXT, "Ab3_x-9Z", platform.value
+            )
 
-    actions = [ButtonAction.decode(b.callback_data) for b in buttons if b.callback_data]
-    assert all(a is not None and a.share_id == "Ab3_x-9Z" for a in actions)
-    assert [a.platform for a in actions if a and a.kind is ButtonKind.TEXT] == list(Platform)
-    assert [a.card_size for a in actions if a and a.kind is ButtonKind.CARD] == sizes
-    assert all(len(b.callback_data.encode()) <= 64 for b in buttons if b.callback_data)
+    menus = rows[-1]
+    assert [b.text for b in menus] == ["📋 النصوص الجاهزة", "🖼️ مقاسات البطاقة"]
+    assert [ButtonAction.decode(b.callback_data) for b in menus] == [
+        ButtonAction(ButtonKind.MENU, "Ab3_x-9Z", "texts"),
+        ButtonAction(ButtonKind.MENU, "Ab3_x-9Z", "cards"),
+    ]
 
 
-def test_text_only_share_has_no_header_without_url_buttons() -> None:
-    plain = tuple(Draft(p, "نص", 2, 280) for p in Platform)
-    markup = share_keyboard("id", plain, card_sizes=[], texts=Texts())
-    buttons = [b for row in markup.inline_keyboard for b in row]
-    assert not any(b.url for b in buttons)
-    assert all(ButtonAction.decode(b.callback_data).kind is ButtonKind.TEXT for b in buttons)  # type: ignore[union-attr]
+def test_the_texts_and_cards_pages_end_with_back() -> None:
+    for menu, kind, values in (
+        (Menu.TEXTS, ButtonKind.TEXT, [p.value for p in Platform]),
+        (Menu.CARDS, ButtonKind.CARD, [s.value for s in SIZES]),
+    ):
+        rows = page(menu)
+        *choices, back = rows
+        actions = [ButtonAction.decode(b.callback_data) for row in choices for b in row]
+        assert [a.kind for a in actions if a] == [kind] * len(values)
+        assert [a.value for a in actions if a] == values
+        assert [b.text for b in back] == ["🔙 رجوع"]
+        assert ButtonAction.decode(back[0].callback_data) == ButtonAction(
+            ButtonKind.MENU, "Ab3_x-9Z", "main"
+        )
+    assert [b.text for b in page(Menu.TEXTS)[0]] == ["📋 إكس", "📋 تيليغرام", "📋 فيسبوك"]
+    assert [b.text for b in page(Menu.CARDS)[0]] == ["🖼️ لإكس", "🖼️ مربعة"]
+
+
+def test_text_only_share_keeps_the_menus_and_the_pages_that_need_no_link() -> None:
+    pasted = "نص بلا رابط"
+    plain = tuple(
+        Draft(p, pasted, 11, 280, share_url=f"https://s.ex/{p.value}?text={quote(pasted)}")
+        if p in (Platform.X, Platform.WHATSAPP)
+        else Draft(p, pasted, 11, 280)
+        for p in Platform
+    )
+    rows = share_keyboard("id", plain, card_sizes=[], texts=Texts()).inline_keyboard
+    assert [[b.text for b in row] for row in rows] == [["إكس", "واتساب"], ["📋 النصوص الجاهزة"]]
+
+
+def test_a_share_page_carries_the_text_when_it_holds_its_words() -> None:
+    by_platform = {d.platform: d for d in drafts()}
+    assert all(intent_carries_text(by_platform[p]) for p in WITH_TEXT)
+    assert not any(intent_carries_text(by_platform[p]) for p in LINK_ONLY)
+    assert not intent_carries_text(by_platform[Platform.INSTAGRAM])  # no page at all
+    # A page with only the headline does not carry the prepared text either.
+    headline = Draft(
+        Platform.LINKEDIN,
+        TEXT,
+        60,
+        3000,
+        link=LINK,
+        share_url=f"https://s.ex/in?url={quote(LINK)}&title={quote('ارتفاع أسعار الخضر')}",
+    )
+    assert not intent_carries_text(headline)
+
+
+def test_the_button_under_a_ready_text_opens_its_share_page() -> None:
+    texts = Texts()
+    by_platform = {d.platform: d for d in drafts()}
+    x = intent_keyboard(by_platform[Platform.X], texts)
+    facebook = intent_keyboard(by_platform[Platform.FACEBOOK], texts)
+    assert x is not None and facebook is not None
+    assert x.inline_keyboard[0][0].text == "انشر على إكس"
+    assert facebook.inline_keyboard[0][0].text == "افتح فيسبوك والصق النص"
+    assert facebook.inline_keyboard[0][0].url == by_platform[Platform.FACEBOOK].share_url
+    assert intent_keyboard(by_platform[Platform.MASTODON], texts) is None

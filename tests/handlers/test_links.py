@@ -52,3 +52,31 @@ def test_mention_of_this_bot_only() -> None:
     assert mentions_bot(message("@Nashir_Test_Bot https://a.ma/x"), "nashir_test_bot")
     assert not mentions_bot(message("@other_bot https://a.ma/x"), "nashir_test_bot")
     assert not mentions_bot(message("https://a.ma/x"), None)
+
+
+def bare(text: str) -> Message:
+    """A message as some clients and bridges send it: no entities at all."""
+    return Message(
+        2,
+        dt.datetime.now(dt.UTC),
+        Chat(-7, "supergroup"),
+        from_user=User(5, "x", False),
+        text=text,
+    )
+
+
+def test_links_without_url_entities_are_found_by_pattern() -> None:
+    text = "خبر مهم: https://akhbar-sahel.ma/a.html، ثم www.akhbar-sahel.ma/b"
+    assert links_in_message(bare(text)) == [
+        "https://akhbar-sahel.ma/a.html",
+        "https://www.akhbar-sahel.ma/b",
+    ]
+    # Marked links come first, and the same address is not listed twice.
+    marked = message("https://akhbar-sahel.ma/a.html")
+    assert links_in_message(marked) == ["https://akhbar-sahel.ma/a.html"]
+
+
+def test_a_mention_without_entities_is_read_from_the_text() -> None:
+    assert mentions_bot(bare("@nashir_test_bot https://a.ma/x"), "nashir_test_bot")
+    assert not mentions_bot(bare("me@nashir_test_bot.ma https://a.ma/x"), "nashir_test_bot")
+    assert not mentions_bot(bare("@nashir_test_bots"), "nashir_test_bot")

@@ -93,7 +93,7 @@ async def test_every_priority_given_to_a_bot_method_reaches_the_limiter() -> Non
         api.private_chat(api.user(701))
         async with bot:
             for priority in Priority:
-                await bot.send_message(701, "جاري التحضير…", rate_limit_args=priority)
+                await bot.send_message(701, "جارٍ التحضير…", rate_limit_args=priority)
     finally:
         api.stop()
     assert [p for endpoint, p in limiter.seen if endpoint == "sendMessage"] == list(Priority)
