@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 
 from telegram import (
     Bot,
+    InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
     LinkPreviewOptions,
@@ -125,11 +127,22 @@ def _keyboard(
 
 
 async def send_share(
-    bot: Bot, chat_id: int, saved: SavedShare, services: BotServices, *, reply_to: int | None
+    bot: Bot,
+    chat_id: int,
+    saved: SavedShare,
+    services: BotServices,
+    *,
+    reply_to: int | None,
+    offer: Callable[[str], list[InlineKeyboardButton]] | None = None,
 ) -> Message:
-    """The share reply: card + Telegram draft as caption + footer keyboard (+ long text)."""
+    """The share reply: card + Telegram draft as caption + footer keyboard (+ long text).
+
+    ``offer`` gives a last row of buttons for this reader only (it gets the share's id).
+    """
     caption, follow_up = caption_and_follow_up(saved, services)
     keyboard = keyboard_for(saved, services)
+    if offer is not None and (extra := offer(saved.id)):
+        keyboard = InlineKeyboardMarkup([*keyboard.inline_keyboard, extra])
     reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
     card = saved.card(PRIMARY_SIZE) or next(iter(saved.result.cards), None)
     if card is None:

@@ -25,6 +25,7 @@ from handlers.links import first_url, links_in_message, message_text
 from handlers.replies import NO_PREVIEW, deliver, send_share
 from handlers.retry import Priority, RetryAfterLimiter
 from handlers.services import BotServices, get_services
+from handlers.submit import Offer, submission_offer
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,9 @@ async def share_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await _reply(update, get_services(context).texts.html("share_usage"))
         return
     services = get_services(context)
-    await _share_url(update, services, context.bot, url)
+    await _share_url(
+        update, services, context.bot, url, offer=await submission_offer(update, context)
+    )
 
 
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -86,8 +89,9 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     services = get_services(context)
     links = links_in_message(message)
+    offer = await submission_offer(update, context)
     if links:
-        await _share_url(update, services, context.bot, links[0])
+        await _share_url(update, services, context.bot, links[0], offer=offer)
         return
     text = message_text(message)
     if message.chat.type == ChatType.PRIVATE and len(text) >= services.options.min_article_chars:
@@ -99,12 +103,15 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             key=f"text:{text_key(text)}",
             known=services.desk.knows_text(text),
             stored=lambda: services.desk.cached_text(text),
+            offer=offer,
         )
         return
     await _reply(update, services.texts.html("no_link"))
 
 
-async def _share_url(update: Update, services: BotServices, bot: Bot, url: str) -> None:
+async def _share_url(
+    update: Update, services: BotServices, bot: Bot, url: str, *, offer: Offer | None = None
+) -> None:
     await _share(
         update,
         services,
@@ -114,6 +121,7 @@ async def _share_url(update: Update, services: BotServices, bot: Bot, url: str) 
         key=url_key(url),
         known=services.desk.knows_url(url),
         stored=lambda: services.desk.cached_url(url),
+        offer=offer,
     )
 
 
@@ -127,6 +135,7 @@ async def _share(
     key: str | None = None,
     known: bool = False,
     stored: Callable[[], Awaitable[SavedShare | None]] | None = None,
+    offer: Offer | None = None,
 ) -> None:
     """Answer with the card at once when ``ready`` has it in memory; otherwise acknowledge
     first, then wait for ``produce`` (cache lookups and the pipeline) and send the card.
@@ -134,7 +143,8 @@ async def _share(
     Only new work counts against the user's rate limit: not an article ``known`` to the desk
     (in memory or being prepared), nor one that ``produce`` finds stored, nor the same
     article (``key``) asked for twice. A user already at the limit still gets an article the
-    database has (``stored``).
+    database has (``stored``). ``offer`` adds buttons for this user (an editor's
+    «📨 أرسلها للتحرير»).
     """
     message = update.effective_message
     user = update.effective_user
@@ -159,7 +169,7 @@ async def _share(
         services.limiter.hit(user_id, key)
     if cached is not None:
         # Already shared: the card itself is the instant answer, no placeholder needed.
-        await send_share(bot, message.chat_id, cached, services, reply_to=reply_to)
+        await send_share(bot, message.chat_id, cached, services, reply_to=reply_to, offer=offer)
         return
     ack = await _placeholder(
         bot,
@@ -183,7 +193,7 @@ async def _share(
         if counted and saved.created_at < started:
             services.limiter.refund(user_id, key)  # prepared before: it came from the cache
         action.cancel()
-        await send_share(bot, message.chat_id, saved, services, reply_to=reply_to)
+        await send_share(bot, message.chat_id, saved, services, reply_to=reply_to, offer=offer)
     finally:
         if action is not None:
             action.cancel()

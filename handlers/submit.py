@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 
-from telegram import CallbackQuery, Message, Update
-from telegram.constants import ParseMode
+from telegram import CallbackQuery, InlineKeyboardButton, Message, Update
+from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
@@ -20,12 +21,34 @@ from bot.models import Article
 from bot.newsroom.models import NewsroomDraft, Person
 from handlers.desk import ShareDesk
 from handlers.links import first_url, links_in_message
+from handlers.newsroom_keys import NewsroomButton, Verb
 from handlers.newsroom_notify import EditorsNotifier
 from handlers.newsroom_services import NewsroomServices, get_newsroom, person
 from handlers.newsroom_views import message_link
 from handlers.services import get_services
 
 logger = logging.getLogger(__name__)
+
+
+Offer = Callable[[str], list[InlineKeyboardButton]]
+
+
+async def submission_offer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Offer | None:
+    """For an editor in a private chat: «📨 أرسلها للتحرير» under the share reply."""
+    newsroom = get_newsroom(context)
+    user = update.effective_user
+    chat = update.effective_chat
+    if newsroom is None or user is None or chat is None or chat.type != ChatType.PRIVATE:
+        return None
+    if newsroom.editors_chat_id is None or not await newsroom.roles.is_editor(user.id):
+        return None
+    label = newsroom.texts.label("submit_share")
+
+    def buttons(share_id: str) -> list[InlineKeyboardButton]:
+        data = NewsroomButton(Verb.SUBMIT_SHARE, 0, 0, share_id).encode()
+        return [InlineKeyboardButton(label, callback_data=data)]
+
+    return buttons
 
 
 async def submit_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

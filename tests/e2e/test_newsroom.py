@@ -332,3 +332,25 @@ def test_an_admin_adds_an_editor_by_reply(
     # The journalist may now decide.
     answer = answer_of(api, press(api, JOURNALIST, draft, "إكس ✓"))
     assert not answer.show_alert
+
+
+def test_an_editor_sends_a_shared_article_to_the_desk_from_private(
+    newsroom_bot: RunningBot, api: BotAPIServer, desk: dict[str, Any], article_url: str
+) -> None:
+    editor = api.user(EDITOR, "سلمى")
+    mark = api.mark()
+    api.send_message(editor, article_url)
+    reply = api.wait_for("sendPhoto", since=mark, chat_id=EDITOR, timeout=60)[0]
+    assert labels(reply.result)[-1] == "📨 أرسلها للتحرير"
+    mark = api.mark()
+    answer = answer_of(api, api.press_button(editor, reply.result, text="📨 أرسلها للتحرير"))
+    assert not answer.show_alert
+    draft = api.wait_for("sendPhoto", since=mark, chat_id=DESK_ID, timeout=60)[0]
+    assert "مسودة #1" in draft.result["caption"]
+    told = api.wait_for("sendMessage", since=mark, chat_id=EDITOR)[0]
+    assert "#1" in told.params["text"]
+    # A reader who is not an editor gets the share reply without it.
+    mark = api.mark()
+    api.send_message(api.user(STRANGER, "قارئ"), article_url)
+    other = api.wait_for("sendPhoto", since=mark, chat_id=STRANGER, timeout=60)[0]
+    assert "📨 أرسلها للتحرير" not in labels(other.result)
