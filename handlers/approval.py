@@ -11,6 +11,7 @@ import datetime as dt
 import html
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from telegram import CallbackQuery, ForceReply, Message, ReplyParameters, Update
 from telegram.constants import ParseMode
@@ -281,12 +282,21 @@ async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if services is None or message is None or user is None or message.reply_to_message is None:
         return
     question = await services.conversations.waiting(message.chat_id, user.id)
-    if question is None or question.prompt_message_id != message.reply_to_message.message_id:
+    replied = message.reply_to_message
+    if question is None or not _answers(question, replied, context.bot.id):
         return
     try:
         await _answer_question(message, question, person(user), services)
     finally:
         raise ApplicationHandlerStop
+
+
+def _answers(question: PendingInput, replied: Message, bot_id: int) -> bool:
+    """Whether a reply to ``replied`` answers ``question`` (a reply to its prompt, or to any
+    of the bot's messages while the prompt is still on its way)."""
+    if question.prompt_message_id:
+        return question.prompt_message_id == replied.message_id
+    return replied.from_user is not None and replied.from_user.id == bot_id
 
 
 async def _answer_question(
@@ -381,6 +391,18 @@ async def _ask(
     field: EditField | None,
 ) -> None:
     assert query.message is not None
+    question = PendingInput(
+        chat_id=query.message.chat.id,
+        user_id=who.id,
+        kind=kind,
+        draft_id=draft.id,
+        version=draft.version,
+        field=field,
+        prompt_message_id=0,  # not known until the prompt is sent
+        created_at=s.clock(),
+    )
+    # Stored before the prompt goes out: an answer may come back before send_message does.
+    await s.conversations.ask(question)
     prompt = await query.get_bot().send_message(
         query.message.chat.id,
         text,
@@ -392,18 +414,7 @@ async def _ask(
             selective=True, input_field_placeholder=s.texts.label("reply_placeholder")
         ),
     )
-    await s.conversations.ask(
-        PendingInput(
-            chat_id=query.message.chat.id,
-            user_id=who.id,
-            kind=kind,
-            draft_id=draft.id,
-            version=draft.version,
-            field=field,
-            prompt_message_id=prompt.message_id,
-            created_at=s.clock(),
-        )
-    )
+    await s.conversations.ask(replace(question, prompt_message_id=prompt.message_id))
 
 
 async def _tell_in_chat(query: CallbackQuery, text: str) -> None:

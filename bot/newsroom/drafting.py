@@ -24,7 +24,7 @@ from bot.text.arabic import split_sentences
 # UTF-16 units for the channel caption (the platform allows 1024): what a channel post of a
 # headline, two or three sentences, the link and tags needs, leaving room in the editors'
 # preview for the X text beside it.
-CHANNEL_BUDGET = 700
+CHANNEL_BUDGET = 600
 CHANNEL_CARD = CardSize.WIDE
 X_CARD = CardSize.X
 # Share buttons under a channel post, in this order (the article footer's platforms).
