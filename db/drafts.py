@@ -249,6 +249,22 @@ class DraftRepository:
                 (chat_id, message_id, draft_id),
             )
 
+    async def mark_reported(self, draft_id: int, *, at: dt.datetime) -> None:
+        """The editors were told how the draft's publication ended."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE drafts SET reported_at = ? WHERE id = ?", (to_text(at), draft_id)
+            )
+
+    async def unreported(self) -> list[NewsroomDraft]:
+        """Drafts whose publication ended without the editors being told (a crash)."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch_all(
+                f"SELECT {_COLUMNS} FROM drafts WHERE reported_at IS NULL"
+                " AND status IN ('published', 'partly_published', 'failed') ORDER BY id"
+            )
+            return [await _from_row(tx, row) for row in rows]
+
     async def note(self, event: DraftEvent) -> None:
         """Add a line to a draft's history that changes nothing else (a failed attempt …)."""
         async with self._db.transaction() as tx:

@@ -117,6 +117,7 @@ class EditorsNotifier:
         """The draft's message shows the outcome; a report with links follows it."""
         await self.refresh(draft)
         if self._chat is None:
+            await self._drafts.mark_reported(draft.id, at=self._clock())
             return
 
         def name(item: OutboxItem) -> str:
@@ -146,6 +147,8 @@ class EditorsNotifier:
             reply_markup=retry_keyboard(draft, self._texts) if failed else None,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         )
+        # Only now: a report lost to a crash is sent after the restart.
+        await self._drafts.mark_reported(draft.id, at=self._clock())
 
     async def outcome_unknown(self, draft: NewsroomDraft, item: OutboxItem) -> None:
         if self._chat is None:

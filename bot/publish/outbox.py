@@ -84,6 +84,7 @@ class Settled(Protocol):
 
 class DraftLookup(Protocol):
     async def get(self, draft_id: int) -> NewsroomDraft | None: ...
+    async def unreported(self) -> list[NewsroomDraft]: ...
 
 
 class PublishNotifier(Protocol):
@@ -157,6 +158,8 @@ class OutboxWorker:
             )
         for item in await self._outbox.with_status([OutboxStatus.UNKNOWN]):
             await self.reconcile(item)
+        for draft in await self._drafts.unreported():
+            await self._report(draft)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Drain until ``stop`` is set."""
@@ -307,10 +310,13 @@ class OutboxWorker:
     async def _finish(self, draft: NewsroomDraft, settled: Settled) -> None:
         if settled.draft_status is None:
             return
-        current = await self._drafts.get(draft.id) or draft
+        await self._report(await self._drafts.get(draft.id) or draft)
+
+    async def _report(self, draft: NewsroomDraft) -> None:
+        """Tell the editors how the publication ended (the notifier records it as told)."""
         items = await self._outbox.for_draft(draft.id)
         try:
-            await self._notifier.publication_settled(current, items)
+            await self._notifier.publication_settled(draft, items)
         except Exception:  # the post is out; a failed notice must not undo that
             logger.exception("could not tell the editors about draft %s", draft.id)
 

@@ -215,3 +215,19 @@ async def test_an_unknown_channel_post_is_left_to_the_editors(
     assert len(publishing.api.find("sendPhoto", chat_id=CHANNEL_ID)) == 1
     final = await publishing.drafts.get(draft.id)
     assert final is not None and final.status is DraftStatus.PUBLISHED
+
+
+async def test_a_report_lost_before_a_restart_is_sent_after_it(
+    publishing: Publishing, sample_article: Article
+) -> None:
+    draft = await publishing.approved(sample_article)
+    publishing.api.server_error_next("sendMessage", status=500, chat_id=EDITORS_CHAT_ID)
+    await publishing.drain()
+    assert publishing.api.find("sendMessage", chat_id=EDITORS_CHAT_ID) == []
+    assert [d.id for d in await publishing.drafts.unreported()] == [draft.id]
+    await publishing.worker.recover()
+    (report,) = publishing.api.find("sendMessage", chat_id=EDITORS_CHAT_ID)
+    assert f"#{draft.id}" in report.result["text"]
+    assert await publishing.drafts.unreported() == []
+    await publishing.worker.recover()  # told once
+    assert len(publishing.api.find("sendMessage", chat_id=EDITORS_CHAT_ID)) == 1
