@@ -84,8 +84,7 @@ class EditorsNotifier:
     async def refresh(self, draft: NewsroomDraft, *, card_changed: bool = False) -> None:
         """Bring the draft's message up to date (its card too when ``card_changed``)."""
         if draft.preview_chat_id is None or draft.preview_message_id is None:
-            await self.show(draft)
-            return
+            return  # never shown in the group (its report still goes there)
         caption = preview_caption(draft, self._texts, zone=self._zone, now=self._clock())
         markup = main_keyboard(draft, self._texts)
         try:

@@ -19,6 +19,7 @@ become unknown and are reconciled the same way.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import random
@@ -139,6 +140,7 @@ class OutboxWorker:
         self._reconcile_delay = reconcile_delay
         self._rng = rng or random.Random()
         self._wakeups = {target: asyncio.Event() for target in self._publishers}
+        self._reports: set[asyncio.Task[None]] = set()
 
     @property
     def targets(self) -> tuple[Target, ...]:
@@ -162,8 +164,10 @@ class OutboxWorker:
             await self._report(draft)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Drain until ``stop`` is set."""
+        """Drain until ``stop`` is set, then let the reports under way finish."""
         await asyncio.gather(*(self._loop(target, stop) for target in self._publishers))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.reported(), timeout=10)
 
     async def _loop(self, target: Target, stop: asyncio.Event) -> None:
         wakeup = self._wakeups[target]
@@ -310,7 +314,18 @@ class OutboxWorker:
     async def _finish(self, draft: NewsroomDraft, settled: Settled) -> None:
         if settled.draft_status is None:
             return
-        await self._report(await self._drafts.get(draft.id) or draft)
+        current = await self._drafts.get(draft.id) or draft
+        # The report waits for its own flood slot in the editors' group; the posts of other
+        # drafts must not wait with it. It is recorded as sent only once sent, so a report
+        # lost to a crash goes out after the restart (see recover()).
+        task = asyncio.create_task(self._report(current), name=f"nashir-report-{draft.id}")
+        self._reports.add(task)
+        task.add_done_callback(self._reports.discard)
+
+    async def reported(self) -> None:
+        """Wait until every publication report under way was sent (tests, shutdown)."""
+        while self._reports:
+            await asyncio.gather(*list(self._reports), return_exceptions=True)
 
     async def _report(self, draft: NewsroomDraft) -> None:
         """Tell the editors how the publication ended (the notifier records it as told)."""

@@ -69,6 +69,7 @@ class Publishing:
         for target in self.worker.targets:
             while await self.worker.step(target):
                 pass
+        await self.worker.reported()
 
 
 @pytest.fixture
