@@ -127,6 +127,11 @@ class UnsupportedContentError(FetchError):
     message_en = "The link is not a web page (it may be a PDF or an image)."
 
 
+class NotAFeedError(FetchError):
+    message_ar = "هذا الرابط ليس خلاصة أخبار (RSS أو Atom): يبدو صفحة ويب أو ملفاً آخر."
+    message_en = "This address is not a news feed (RSS or Atom)."
+
+
 class NotAnArticleError(InputError):
     message_ar = "لم نجد مقالاً في هذه الصفحة."
     message_en = "No article was found on this page."

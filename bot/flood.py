@@ -34,6 +34,18 @@ class FloodRules:
 
 
 DEFAULT_RULES = FloodRules()
+
+
+@dataclass(frozen=True, slots=True)
+class Reserved:
+    """``rate_limit_args`` of a request whose flood slot was taken beforehand (the outbox
+    takes it before marking a post as being sent, so that waiting for it is never mistaken
+    for an unknown outcome). The limiter neither waits again nor retries a 429: the outbox
+    retries durably."""
+
+    priority: int = 3
+
+
 _OVERALL = "*"
 
 

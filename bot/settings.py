@@ -111,6 +111,10 @@ def _parse_optional_url(raw: str) -> str | None:
     return _parse_url(raw) if raw.strip() else None
 
 
+def _parse_keywords(raw: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in raw.replace("،", ",").split(",") if part.strip())
+
+
 def _parse_color(raw: str) -> str:
     value = raw.strip()
     if len(value) != 7 or not value.startswith("#"):
@@ -147,6 +151,12 @@ _SPEC: dict[str, tuple[str, Callable[[str], Any], str]] = {
         _parse_choice("link", "card_only", "reply_link"),
         "card_only",
     ),
+    "FEED_POLL_SECONDS": ("feed_poll_seconds", _parse_positive_int, "300"),
+    "FEED_FIRST_WINDOW_HOURS": ("feed_first_window_hours", _parse_positive_float, "6"),
+    "FEED_MAX_ITEMS_PER_POLL": ("feed_max_items_per_poll", _parse_positive_int, "10"),
+    "FEED_ALERT_AFTER_FAILURES": ("feed_alert_after_failures", _parse_positive_int, "3"),
+    "BREAKING_KEYWORDS": ("breaking_keywords", _parse_keywords, "عاجل"),
+    "SCHEDULE_GRACE_MINUTES": ("schedule_grace_minutes", _parse_positive_int, "30"),
     "SITE_NAME": ("site_name", str.strip, "ناشر"),
     "SITE_URL": ("site_url", _parse_optional_url, ""),
     "BRAND_COLOR": ("brand_color", _parse_color, "#0E2038"),
@@ -199,6 +209,12 @@ class Settings:
     x_api_base_url: str
     x_upload_base_url: str | None
     x_link_policy: str
+    feed_poll_seconds: int
+    feed_first_window_hours: float
+    feed_max_items_per_poll: int
+    feed_alert_after_failures: int
+    breaking_keywords: tuple[str, ...]
+    schedule_grace_minutes: int
     site_name: str
     site_url: str | None
     brand_color: str

@@ -34,7 +34,7 @@ _COLUMNS = (
     "id, status, version, targets, origin, article, headline, channel_text, x_text, x_link, theme,"
     " variant, used_sentences, buttons, created_by, created_by_name, created_at, updated_at,"
     " scheduled_at, preview_chat_id, preview_message_id, decided_by, decided_by_name,"
-    " decided_at, reason"
+    " decided_at, reason, channel, breaking, feed_id, auto"
 )
 
 
@@ -92,14 +92,19 @@ class DraftRepository:
         created_by: Person,
         origin: str,
         at: dt.datetime,
+        channel: str | None = None,
+        breaking: bool = False,
+        feed_id: int | None = None,
+        auto: bool = False,
     ) -> NewsroomDraft:
         """Store a new draft awaiting review, with its first history line."""
         async with self._db.transaction() as tx:
             draft_id = await tx.insert(
                 "INSERT INTO drafts (status, version, targets, origin, article, canonical_url,"
                 " headline, channel_text, x_text, x_link, theme, variant, used_sentences,"
-                " buttons, created_by, created_by_name, created_at, updated_at)"
-                " VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " buttons, created_by, created_by_name, created_at, updated_at, channel,"
+                " breaking, feed_id, auto)"
+                " VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     DraftStatus.PENDING_REVIEW.value,
                     _targets_text(targets),
@@ -118,6 +123,10 @@ class DraftRepository:
                     created_by.label,
                     to_text(at),
                     to_text(at),
+                    channel,
+                    int(breaking),
+                    feed_id,
+                    int(auto),
                 ),
             )
             await _write_cards(tx, draft_id, content.cards)
@@ -314,6 +323,27 @@ class DraftRepository:
             )
             return [await _from_row(tx, row) for row in rows]
 
+    async def queued(self, *, since: dt.datetime) -> list[NewsroomDraft]:
+        """Scheduled drafts, and drafts published or publishing since ``since`` (the posts
+        the schedule's spacing and caps count), in time order."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch_all(
+                f"SELECT {_COLUMNS} FROM drafts WHERE status = 'scheduled'"
+                " OR (status IN ('publishing', 'published', 'partly_published')"
+                " AND updated_at >= ?) ORDER BY COALESCE(scheduled_at, updated_at), id",
+                (to_text(since),),
+            )
+            return [await _from_row(tx, row) for row in rows]
+
+    async def by_url(self, url: str) -> NewsroomDraft | None:
+        """The latest draft of the article at ``url`` (its canonical address)."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                f"SELECT {_COLUMNS} FROM drafts WHERE canonical_url = ? ORDER BY id DESC LIMIT 1",
+                (url,),
+            )
+            return await _from_row(tx, row) if row else None
+
     async def next_due(self) -> dt.datetime | None:
         row = await self._db.fetch_one(
             "SELECT MIN(scheduled_at) FROM drafts WHERE status = 'scheduled'"
@@ -400,4 +430,8 @@ async def _from_row(tx: Transaction, row: Row) -> NewsroomDraft:
         decided_by=decided,
         decided_at=from_text(row[23]),
         reason=row[24],
+        channel=row[25],
+        breaking=bool(row[26]),
+        feed_id=row[27],
+        auto=bool(row[28]),
     )

@@ -21,6 +21,10 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before the status line is sent
     content_length: bool = True
+    # Validators, as a feed server sends them: a request carrying the same ETag (or the
+    # same Last-Modified) gets 304 Not Modified and no body.
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -36,7 +40,18 @@ class _Handler(BaseHTTPRequestHandler):
         if route.delay:
             time.sleep(route.delay)
         try:
+            if _unchanged(
+                route, self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")
+            ):
+                self.send_response(304)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             self.send_response(route.status)
+            if route.etag:
+                self.send_header("ETag", route.etag)
+            if route.last_modified:
+                self.send_header("Last-Modified", route.last_modified)
             if route.content_type:
                 self.send_header("Content-Type", route.content_type)
             for name, value in route.headers.items():
@@ -55,6 +70,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         return
+
+
+def _unchanged(route: Route, if_none_match: str | None, if_modified_since: str | None) -> bool:
+    if route.etag and if_none_match:
+        return if_none_match == route.etag
+    return bool(route.last_modified and if_modified_since == route.last_modified)
 
 
 class PageServer(ThreadingHTTPServer):

@@ -21,6 +21,7 @@ from handlers.approval import on_newsroom_button, on_reply
 from handlers.bot_request import AiohttpRequest
 from handlers.callbacks import on_button
 from handlers.error_handler import on_error
+from handlers.feeds_admin import feeds_command
 from handlers.inline import on_inline
 from handlers.links import MentionsBot
 from handlers.newsroom_admin import (
@@ -31,6 +32,14 @@ from handlers.newsroom_admin import (
     stats_command,
 )
 from handlers.newsroom_keys import PATTERN as NEWSROOM_BUTTONS
+from handlers.queue_admin import (
+    move_command,
+    pause_command,
+    queue_command,
+    resume_command,
+    slots_command,
+    unschedule_command,
+)
 from handlers.retry import RetryAfterLimiter
 from handlers.services import BotServices, attach_services
 from handlers.share import help_command, on_message, share_command, start
@@ -103,6 +112,13 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     application.add_handler(CommandHandler("draft", draft_command))
     application.add_handler(CommandHandler("schedule", schedule_command))
     application.add_handler(CommandHandler("stats", stats_command))
+    application.add_handler(CommandHandler("feeds", feeds_command))
+    application.add_handler(CommandHandler("slots", slots_command))
+    application.add_handler(CommandHandler("queue", queue_command))
+    application.add_handler(CommandHandler("move", move_command))
+    application.add_handler(CommandHandler("unschedule", unschedule_command))
+    application.add_handler(CommandHandler("pause", pause_command))
+    application.add_handler(CommandHandler("resume", resume_command))
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("share", share_command))

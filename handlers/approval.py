@@ -15,12 +15,19 @@ from dataclasses import replace
 
 from telegram import CallbackQuery, ForceReply, Message, ReplyParameters, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.errors import TextTooLongError
 from bot.models import Platform
-from bot.newsroom.models import EditField, NewsroomDraft, PendingInput, Person, Target
+from bot.newsroom.models import (
+    DraftEvent,
+    EditField,
+    NewsroomDraft,
+    PendingInput,
+    Person,
+    Target,
+)
 from bot.newsroom.timing import format_local, quick_slots
 from bot.newsroom.workflow import HEADLINE_LIMIT, Outcome, Refusal
 from bot.platforms import PLATFORMS
@@ -249,6 +256,37 @@ async def _submit_share(
     await submit_saved_share(query, b.value, who, s)
 
 
+async def _delete_post(
+    query: CallbackQuery, b: NewsroomButton, who: Person, s: NewsroomServices
+) -> None:
+    """🗑️ under the report of a post a feed made without review: remove it from the channel."""
+    item = await s.outbox.get(b.id)
+    draft = await s.drafts.get(item.draft_id) if item is not None else None
+    channel = (draft.channel if draft else None) or s.channel
+    if item is None or draft is None or not item.external_id or channel is None:
+        await query.answer(s.texts.label("not_found"), show_alert=True)
+        return
+    try:
+        await query.get_bot().delete_message(channel, int(item.external_id))
+    except TelegramError:
+        await query.answer(s.texts.label("delete_failed"), show_alert=True)
+        return
+    await s.drafts.note(
+        DraftEvent(
+            draft.id,
+            draft.version,
+            s.clock(),
+            who,
+            "delete:channel",
+            draft.status,
+            draft.status,
+            before=item.external_url,
+        )
+    )
+    await query.answer(s.texts.label("deleted_toast"))
+    await _set_markup(query, None)
+
+
 _VERBS: dict[Verb, Handler] = {
     Verb.PUBLISH: _publish,
     Verb.SCHEDULE_MENU: _schedule_menu,
@@ -265,6 +303,7 @@ _VERBS: dict[Verb, Handler] = {
     Verb.RETRY: _retry,
     Verb.CONFIRM_SENT: _confirm_sent,
     Verb.RESEND: _resend,
+    Verb.DELETE_POST: _delete_post,
 }
 
 

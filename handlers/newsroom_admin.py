@@ -29,7 +29,7 @@ OPEN = [
 
 async def editors_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/editors, /editors add ID|@username|(reply), /editors remove ID — admins only."""
-    message, s, who = await _context(update, context)
+    message, s, who = await context_of(update, context)
     if message is None or s is None or who is None:
         return
     if not s.roles.is_admin(who.id):
@@ -44,27 +44,27 @@ async def editors_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         target = await _target(message, rest, s)
         if target is None:
             label = rest[0] if rest else "?"
-            await _say(message, s.texts.html("editor_changed", action="unknown", label=label))
+            await say(message, s.texts.html("editor_changed", action="unknown", label=label))
             return
         added = await s.people.add_editor(target, added_by=who, at=s.clock())
         action = "added" if added else "already"
-        await _say(message, s.texts.html("editor_changed", action=action, label=target.label))
+        await say(message, s.texts.html("editor_changed", action=action, label=target.label))
         return
     if verb == "remove" and rest and rest[0].lstrip("-").isdigit():
         user_id = int(rest[0])
         if s.roles.configured_editor(user_id):
-            await _say(message, s.texts.html("editor_changed", action="configured", label=rest[0]))
+            await say(message, s.texts.html("editor_changed", action="configured", label=rest[0]))
             return
         removed = await s.people.remove_editor(user_id)
         action = "removed" if removed else "absent"
-        await _say(message, s.texts.html("editor_changed", action=action, label=rest[0]))
+        await say(message, s.texts.html("editor_changed", action=action, label=rest[0]))
         return
     await _list_editors(message, s, context)
 
 
 async def drafts_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/drafts: open drafts with links to their messages."""
-    message, s, _who = await _context(update, context, editors_only=True)
+    message, s, _who = await context_of(update, context, editors_only=True)
     if message is None or s is None:
         return
     entry = s.texts.entry
@@ -80,12 +80,12 @@ async def drafts_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         }
         for d in await s.drafts.with_status(OPEN)
     ]
-    await _say(message, s.texts.html("drafts", rows=rows))
+    await say(message, s.texts.html("drafts", rows=rows))
 
 
 async def draft_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/draft N: one draft, its posts and its history."""
-    message, s, _who = await _context(update, context, editors_only=True)
+    message, s, _who = await context_of(update, context, editors_only=True)
     if message is None or s is None:
         return
     args = context.args or []
@@ -127,17 +127,17 @@ async def draft_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         posts=posts,
         x_text=draft.content.x_text,
     )
-    await _say(message, text)
+    await say(message, text)
 
 
 async def schedule_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/schedule N HH:MM [YYYY-MM-DD], in the publisher's time zone."""
-    message, s, who = await _context(update, context, editors_only=True)
+    message, s, who = await context_of(update, context, editors_only=True)
     if message is None or s is None or who is None:
         return
     args = context.args or []
     if len(args) < 2 or not args[0].isdigit():
-        await _say(message, s.texts.html("schedule_usage", zone=s.zone.key))
+        await say(message, s.texts.html("schedule_usage", zone=s.zone.key))
         return
     draft = await s.drafts.get(int(args[0]))
     if draft is None:
@@ -164,7 +164,7 @@ async def schedule_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/stats: this month's posts and their estimated cost on X."""
-    message, s, _who = await _context(update, context, editors_only=True)
+    message, s, _who = await context_of(update, context, editors_only=True)
     if message is None or s is None:
         return
     local = s.clock().astimezone(s.zone)
@@ -188,13 +188,13 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         published=counts[DraftStatus.PUBLISHED],
         failed=counts[DraftStatus.FAILED],
     )
-    await _say(message, text)
+    await say(message, text)
 
 
 # ------------------------------------------------------------------------ helpers
 
 
-async def _context(
+async def context_of(
     update: Update, context: ContextTypes.DEFAULT_TYPE, *, editors_only: bool = False
 ) -> tuple[Message | None, NewsroomServices | None, Person | None]:
     message = update.effective_message
@@ -229,7 +229,7 @@ async def _list_editors(
 ) -> None:
     added = [(p.label, p.id) for p in await s.people.editors()]
     configured = sorted({str(i) for i in s.roles.configured_ids()} - {str(i) for _, i in added})
-    await _say(message, s.texts.html("editors", configured=configured, added=added))
+    await say(message, s.texts.html("editors", configured=configured, added=added))
 
 
 def _action(s: NewsroomServices, action: str) -> str:
@@ -239,7 +239,7 @@ def _action(s: NewsroomServices, action: str) -> str:
         return action
 
 
-async def _say(message: Message, text: str) -> None:
+async def say(message: Message, text: str) -> None:
     await message.reply_text(
         text, parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
     )

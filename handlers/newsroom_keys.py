@@ -31,6 +31,7 @@ class Verb(StrEnum):
     RETRY = "rt"  # 🔁 إعادة المحاولة
     CONFIRM_SENT = "ok"  # an unknown channel post is out (id: outbox row)
     RESEND = "rs"  # an unknown channel post is not out: send it (id: outbox row)
+    DELETE_POST = "dl"  # remove a post a feed made without review (id: outbox row)
     SUBMIT_SHARE = "sb"  # «📨 أرسلها للتحرير» under a private share reply (value: share id)
 
 

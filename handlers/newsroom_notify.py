@@ -22,13 +22,15 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
+from bot.feeds.models import Feed
 from bot.models import CardSize
 from bot.newsroom.models import NewsroomDraft, OutboxItem, OutboxStatus
+from bot.newsroom.timing import format_local
 from db.drafts import DraftRepository
 from handlers.newsroom_views import (
     main_keyboard,
     preview_caption,
-    retry_keyboard,
+    report_keyboard,
     unknown_keyboard,
 )
 from handlers.texts import Texts
@@ -49,7 +51,9 @@ class EditorsNotifier:
         channel: str | None,
         zone: ZoneInfo,
         clock: Callable[[], dt.datetime],
+        admins: frozenset[int] = frozenset(),
     ) -> None:
+        self._admins = admins
         self._bot = bot
         self._texts = texts
         self._drafts = drafts
@@ -143,7 +147,7 @@ class EditorsNotifier:
             text,
             parse_mode=ParseMode.HTML,
             reply_parameters=self._reply_to(draft),
-            reply_markup=retry_keyboard(draft, self._texts) if failed else None,
+            reply_markup=report_keyboard(draft, self._texts, failed=bool(failed), items=items),
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         )
         # Only now: a report lost to a crash is sent after the restart.
@@ -165,6 +169,52 @@ class EditorsNotifier:
             )
         except TelegramError as error:
             logger.error("could not ask the editors about draft %s: %s", draft.id, error)
+
+    # ------------------------------------------------------------------ feeds and queue
+
+    async def feed_failing(self, feed: Feed, failures: int, error: str) -> None:
+        text = self._texts.html(
+            "feed_failing",
+            id=feed.id,
+            feed_name=feed.name,
+            url=feed.url,
+            failures=failures,
+            reason=error,
+        )
+        await self._to_admins(text)
+
+    async def feed_recovered(self, feed: Feed) -> None:
+        await self._to_admins(self._texts.html("feed_recovered", id=feed.id, feed_name=feed.name))
+
+    async def reslotted(self, draft: NewsroomDraft, at: dt.datetime | None) -> None:
+        """A scheduled draft missed its time while the bot was down and was moved."""
+        if self._chat is None:
+            return
+        now = self._clock()
+        was = draft.scheduled_at
+        text = self._texts.html(
+            "reslotted",
+            id=draft.id,
+            was=format_local(was, self._zone, now=now) if was else "",
+            now=format_local(at, self._zone, now=now) if at else "",
+        )
+        await self._bot.send_message(
+            self._chat, text, parse_mode=ParseMode.HTML, reply_parameters=self._reply_to(draft)
+        )
+        await self.refresh(draft)
+
+    async def _to_admins(self, text: str) -> None:
+        """A note for the admins: to each in private, or to the editors' group when the bot
+        cannot write to them (they never opened a chat with it)."""
+        delivered = False
+        for admin in sorted(self._admins):
+            try:
+                await self._bot.send_message(admin, text, parse_mode=ParseMode.HTML)
+                delivered = True
+            except TelegramError as error:
+                logger.info("could not write to admin %s: %s", admin, error)
+        if not delivered and self._chat is not None:
+            await self._bot.send_message(self._chat, text, parse_mode=ParseMode.HTML)
 
     def _reply_to(self, draft: NewsroomDraft) -> ReplyParameters | None:
         if draft.preview_message_id is None or draft.preview_chat_id != self._chat:

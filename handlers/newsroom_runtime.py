@@ -10,15 +10,20 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from telegram.ext import Application
 
+from bot.feeds.intake import FeedIntake
+from bot.feeds.poller import FeedConfig, FeedPoller
+from bot.ingest.fetch import FetchConfig, Fetcher
+from bot.models import Article
 from bot.newsroom.models import Target, XLinkPolicy
+from bot.newsroom.queue import PostingQueue
 from bot.newsroom.roles import Roles
 from bot.newsroom.scheduler import Scheduler
-from bot.newsroom.workflow import ContentProducer, Newsroom, NewsroomConfig
+from bot.newsroom.workflow import Newsroom, NewsroomConfig
 from bot.paths import TEMPLATES_DIR
 from bot.publish.base import Publisher
 from bot.publish.outbox import OutboxWorker
@@ -29,8 +34,11 @@ from bot.settings import Settings
 from db.connection import open_database
 from db.database import Database
 from db.drafts import DraftRepository
+from db.feeds import FeedRepository
 from db.outbox import OutboxRepository
 from db.people import ConversationRepository, LeaseRepository, PeopleRepository
+from db.schedule import ScheduleRepository
+from handlers.desk import ShareDesk
 from handlers.newsroom_notify import EditorsNotifier
 from handlers.newsroom_services import NewsroomServices, attach_newsroom
 from handlers.texts import MESSAGES_DIR, Texts
@@ -61,7 +69,7 @@ def configured_targets(settings: Settings) -> frozenset[Target]:
 async def newsroom_runtime(
     settings: Settings,
     application: Application,  # type: ignore[type-arg]
-    producer: ContentProducer,
+    sharer_desk: ShareDesk,
     *,
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     x_reconcile_delay: float = 5.0,
@@ -69,13 +77,17 @@ async def newsroom_runtime(
     """The newsroom's services over their own database connection, attached to the bot."""
     database = Database(await open_database(settings.database_path))
     publishers: dict[Target, Publisher] = {}
+    closers: list[Callable[[], Awaitable[None]]] = []
     try:
         drafts = DraftRepository(database)
         outbox = OutboxRepository(database)
         people = PeopleRepository(database)
         texts = Texts(MESSAGES_DIR / "newsroom", english=settings.bot_language == "ar+en")
         if settings.channel_id:
-            publishers[Target.CHANNEL] = ChannelPublisher(application.bot, settings.channel_id)
+            flood = getattr(application.bot.rate_limiter, "flood", None)
+            publishers[Target.CHANNEL] = ChannelPublisher(
+                application.bot, settings.channel_id, flood=flood
+            )
         credentials = XCredentials.from_settings(settings)
         if credentials is not None:
             client = XClient(credentials, XEndpoints.from_settings(settings))
@@ -88,6 +100,7 @@ async def newsroom_runtime(
             channel=settings.channel_id,
             zone=settings.timezone,
             clock=clock,
+            admins=settings.admin_user_ids,
         )
         worker = OutboxWorker(
             outbox=outbox,
@@ -99,7 +112,7 @@ async def newsroom_runtime(
         )
         newsroom = Newsroom(
             drafts=drafts,
-            producer=producer,
+            producer=sharer_desk.sharer,  # type: ignore[arg-type]
             config=NewsroomConfig(
                 targets=configured_targets(settings),
                 x_link_policy=XLinkPolicy(settings.x_link_policy),
@@ -108,11 +121,50 @@ async def newsroom_runtime(
             wake=worker.wake,
             clock=clock,
         )
+        queue = PostingQueue(
+            drafts=drafts,
+            rules=ScheduleRepository(database),
+            newsroom=newsroom,
+            zone=settings.timezone,
+            default_channel=settings.channel_id,
+            grace=dt.timedelta(minutes=settings.schedule_grace_minutes),
+            clock=clock,
+        )
         scheduler = Scheduler(
             drafts=drafts,
             newsroom=newsroom,
             leases=LeaseRepository(database),
             on_started=notifier.refresh,
+            clock=clock,
+            queue=queue,
+            on_reslotted=notifier.reslotted,
+        )
+        feeds = FeedRepository(database)
+        fetcher = Fetcher(FetchConfig.from_settings(settings))
+        closers.append(fetcher.aclose)
+
+        async def article_at(url: str) -> Article:
+            return (await sharer_desk.share_url(url)).result.article
+
+        poller = FeedPoller(
+            feeds=feeds,
+            source=fetcher,
+            intake=FeedIntake(
+                articles=article_at,
+                newsroom=newsroom,
+                queue=queue,
+                display=notifier,
+                drafts=drafts,
+                wake_scheduler=scheduler.wake,
+            ),
+            notifier=notifier,
+            config=FeedConfig(
+                interval=dt.timedelta(seconds=settings.feed_poll_seconds),
+                first_window=dt.timedelta(hours=settings.feed_first_window_hours),
+                max_items=settings.feed_max_items_per_poll,
+                alert_after=settings.feed_alert_after_failures,
+                breaking_keywords=settings.breaking_keywords,
+            ),
             clock=clock,
         )
         services = NewsroomServices(
@@ -135,12 +187,17 @@ async def newsroom_runtime(
             channel=settings.channel_id,
             clock=clock,
             notifier=notifier,
+            feeds=feeds,
+            poller=poller,
+            queue=queue,
         )
         attach_newsroom(application, services)
         yield services
     finally:
         for publisher in publishers.values():
             await publisher.close()
+        for close in closers:
+            await close()
         await database.close()
 
 
@@ -152,6 +209,9 @@ async def background_work(services: NewsroomServices) -> AsyncIterator[None]:
     tasks = [
         asyncio.create_task(services.worker.run(stop), name="nashir-outbox"),
         asyncio.create_task(services.scheduler.run(stop), name="nashir-scheduler"),
+        asyncio.create_task(
+            services.poller.run(stop, leader=services.scheduler.leader), name="nashir-feeds"
+        ),
     ]
     try:
         yield

@@ -15,12 +15,15 @@ from zoneinfo import ZoneInfo
 from telegram import User
 from telegram.ext import Application, CallbackContext
 
+from bot.feeds.poller import FeedPoller
 from bot.newsroom.models import Person
+from bot.newsroom.queue import PostingQueue
 from bot.newsroom.roles import Roles
 from bot.newsroom.scheduler import Scheduler
 from bot.newsroom.workflow import Newsroom
 from bot.publish.outbox import OutboxWorker
 from db.drafts import DraftRepository
+from db.feeds import FeedRepository
 from db.outbox import OutboxRepository
 from db.people import ConversationRepository, PeopleRepository
 from handlers.texts import Texts
@@ -44,6 +47,9 @@ class NewsroomServices:
     channel: str | None
     clock: Callable[[], dt.datetime]
     notifier: object  # handlers.newsroom_notify.EditorsNotifier (import cycle otherwise)
+    feeds: FeedRepository
+    poller: FeedPoller
+    queue: PostingQueue
 
 
 def attach_newsroom(application: Application, services: NewsroomServices) -> None:  # type: ignore[type-arg]

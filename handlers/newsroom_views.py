@@ -15,7 +15,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.compose import trim_words
 from bot.models import Platform
-from bot.newsroom.models import DraftStatus, EditField, NewsroomDraft, Target
+from bot.newsroom.models import (
+    DraftStatus,
+    EditField,
+    NewsroomDraft,
+    OutboxItem,
+    OutboxStatus,
+    PostKind,
+    Target,
+)
 from bot.newsroom.timing import format_local
 from bot.platforms import PLATFORMS
 from bot.platforms.counting import telegram_html_length
@@ -33,6 +41,7 @@ def preview_caption(
     entry = texts.entry
     content = draft.content
     context = {
+        "breaking": draft.breaking,
         "draft_id": draft.id,
         "icon": entry("status_icons", draft.status.value),
         "status": entry("statuses", draft.status.value),
@@ -156,8 +165,22 @@ def unknown_keyboard(item_id: int, texts: Texts) -> InlineKeyboardMarkup:
     )
 
 
-def retry_keyboard(draft: NewsroomDraft, texts: Texts) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_button(texts.label("retry"), Verb.RETRY, draft)]])
+def report_keyboard(
+    draft: NewsroomDraft, texts: Texts, *, failed: bool, items: list[OutboxItem]
+) -> InlineKeyboardMarkup | None:
+    """Under a publication report: retry what failed; for a post a feed made without review,
+    delete it from the channel in one press."""
+    row = []
+    if failed:
+        row.append(_button(texts.label("retry"), Verb.RETRY, draft))
+    channel_post = next(
+        (i for i in items if i.kind is PostKind.CHANNEL_POST and i.status is OutboxStatus.SENT),
+        None,
+    )
+    if draft.auto and channel_post is not None:
+        data = NewsroomButton(Verb.DELETE_POST, channel_post.id).encode()
+        row.append(InlineKeyboardButton(texts.label("delete_post"), callback_data=data))
+    return InlineKeyboardMarkup([row]) if row else None
 
 
 def message_link(chat_id: int | None, message_id: int | None) -> str | None:

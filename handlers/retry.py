@@ -31,7 +31,7 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.flood import FloodLimiter
+from bot.flood import FloodLimiter, Reserved
 
 logger = logging.getLogger(__name__)
 
@@ -230,20 +230,23 @@ class RetryAfterLimiter(BaseRateLimiter[Priority]):
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
-        rate_limit_args: Priority | None,
+        rate_limit_args: Priority | Reserved | None,
     ) -> JSON:
         if self._gate is None:
             self._gate = PriorityGate(self.max_in_flight)
-        priority = (
-            rate_limit_args
-            if rate_limit_args is not None
-            else _ENDPOINT_PRIORITY.get(endpoint, Priority.NORMAL)
-        )
+        reserved = isinstance(rate_limit_args, Reserved)
+        if reserved:
+            priority = rate_limit_args.priority  # type: ignore[union-attr]
+        elif rate_limit_args is not None:
+            priority = rate_limit_args
+        else:
+            priority = _ENDPOINT_PRIORITY.get(endpoint, Priority.NORMAL)
         counted = self.flood is not None and endpoint in COUNTED_ENDPOINTS
+        retries = 0 if reserved else self.max_retries
         chat_id = data.get("chat_id")
         attempt = 0
         while True:
-            if counted:
+            if counted and not (reserved and attempt == 0):
                 assert self.flood is not None
                 # Waiting for the slot holds no connection: other chats' requests go on.
                 with self._gate.waiting(priority):
@@ -253,12 +256,12 @@ class RetryAfterLimiter(BaseRateLimiter[Priority]):
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
                 wait = retry_after_seconds(error)
-                if attempt >= self.max_retries or wait > self.max_wait:
-                    raise
-                attempt += 1
                 if counted:
                     assert self.flood is not None
                     self.flood.penalize(chat_id, wait)
+                if attempt >= retries or wait > self.max_wait:
+                    raise
+                attempt += 1
                 logger.warning(
                     "Bot API flood control on %s: waiting %.0f s (attempt %d of %d)",
                     endpoint,

@@ -134,7 +134,7 @@ async def running_bot(
         await stack.__aenter__()
         try:
             newsroom = await stack.enter_async_context(
-                newsroom_runtime(settings, application, services.desk.sharer)  # type: ignore[arg-type]
+                newsroom_runtime(settings, application, services.desk)
             )
             await set_commands(application, services)
             if webhook is None:

@@ -22,6 +22,7 @@ from bot.errors import (
     FetchTimeoutError,
     HTTPStatusError,
     InvalidURLError,
+    NotAFeedError,
     TooLargeError,
     TooManyRedirectsError,
     UnreachableError,
@@ -45,6 +46,16 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+FEED_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/xml",
+        "text/xml",
+        "application/x-rss+xml",
+    }
+)
 # Pillow cannot draw SVG, and SVG is XML that can carry entity bombs.
 REFUSED_IMAGE_TYPES = frozenset({"image/svg+xml"})
 # Answers whose type says nothing: sniff the bytes instead.
@@ -52,6 +63,10 @@ UNLABELLED_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stre
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 _HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+_FEED_ACCEPT = (
+    "application/rss+xml,application/atom+xml,application/rdf+xml;q=0.9,"
+    "application/xml;q=0.8,text/xml;q=0.8,*/*;q=0.1"
+)
 _IMAGE_ACCEPT = "image/avif,image/webp,image/png,image/jpeg,image/*;q=0.8"
 _IMAGE_MAGIC: tuple[bytes, ...] = (
     b"\x89PNG\r\n\x1a\n",
@@ -136,10 +151,38 @@ def _page_type_verdict(kind: str) -> bool | None:
     return None if kind in UNLABELLED_TYPES else False
 
 
+def _feed_type_verdict(kind: str) -> bool | None:
+    if kind in FEED_TYPES or kind.endswith("+xml"):
+        return True
+    if kind in HTML_TYPES:
+        return False  # a web page, not its feed
+    return None if kind in UNLABELLED_TYPES or kind == "text/plain" else False
+
+
+def looks_like_xml(head: bytes) -> bool:
+    start = head[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return start.startswith(b"<?xml") or start.startswith((b"<rss", b"<feed", b"<rdf"))
+
+
 def _image_type_verdict(kind: str) -> bool | None:
     if kind.startswith("image/") and kind not in REFUSED_IMAGE_TYPES:
         return True
     return None if kind in UNLABELLED_TYPES else False
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedFeed:
+    """A feed's answer: ``not_modified`` (304, no body) or the body with its validators."""
+
+    final_url: str
+    status: int
+    body: bytes = field(repr=False)
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +191,8 @@ class _Download:
     status: int
     content_type: str
     body: bytes
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 class Fetcher:
@@ -226,6 +271,42 @@ class Fetcher:
             text=text,
         )
 
+    async def fetch_feed(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchedFeed:
+        """Download an RSS/Atom/RDF feed, conditionally (``If-None-Match`` /
+        ``If-Modified-Since`` from the last answer's validators).
+
+        Raises:
+            The same errors as :meth:`fetch_page`; NotAFeedError when the answer is a web
+            page or anything else that is not XML.
+        """
+        conditions = {}
+        if etag:
+            conditions["If-None-Match"] = etag
+        if last_modified:
+            conditions["If-Modified-Since"] = last_modified
+        try:
+            download = await self._download(
+                url,
+                accept=_FEED_ACCEPT,
+                max_bytes=self._config.max_bytes,
+                verdict=_feed_type_verdict,
+                sniff=looks_like_xml,
+                headers=conditions,
+            )
+        except UnsupportedContentError as exc:
+            raise NotAFeedError(exc.detail) from exc
+        if download.status != 304 and not looks_like_xml(download.body[:2048]):
+            raise NotAFeedError(media_type(download.content_type) or "no content type")
+        return FetchedFeed(
+            final_url=download.url,
+            status=download.status,
+            body=download.body,
+            etag=download.etag,
+            last_modified=download.last_modified,
+        )
+
     async def fetch_image(self, url: str, *, max_bytes: int = DEFAULT_IMAGE_MAX_BYTES) -> bytes:
         """Download an image (any ``image/*`` type except SVG) of at most ``max_bytes``.
 
@@ -250,11 +331,14 @@ class Fetcher:
         max_bytes: int,
         verdict: Callable[[str], bool | None],
         sniff: Callable[[bytes], bool],
+        headers: dict[str, str] | None = None,
     ) -> _Download:
         current = self._guard.check_url(coerce_url(url))
         try:
             async with asyncio.timeout(self._config.total_timeout):
-                return await self._follow(current, accept, max_bytes, verdict, sniff)
+                return await self._follow(
+                    current, accept, max_bytes, verdict, sniff, headers or {}
+                )
         except (TimeoutError, httpx.TimeoutException) as exc:
             raise FetchTimeoutError(str(current)) from exc
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
@@ -269,12 +353,18 @@ class Fetcher:
         max_bytes: int,
         verdict: Callable[[str], bool | None],
         sniff: Callable[[bytes], bool],
+        extra: dict[str, str],
     ) -> _Download:
         seen = {str(current)}
         for _hop in range(self._config.max_redirects + 1):
-            async with self._client.stream("GET", current, headers={"Accept": accept}) as response:
+            request_headers = {"Accept": accept, **extra}
+            async with self._client.stream("GET", current, headers=request_headers) as response:
                 status = response.status_code
                 location = response.headers.get("location")
+                if status == 304 and extra:
+                    return _Download(
+                        str(response.url), 304, "", b"", *_validators(response.headers)
+                    )
                 if status in REDIRECT_STATUSES and location:
                     current = self._guard.check_url(current.join(location.strip()))
                     if str(current) in seen:
@@ -291,8 +381,15 @@ class Fetcher:
                 body = await _read_capped(response, max_bytes)
                 if accepted is None and not sniff(body[:2048]):
                     raise UnsupportedContentError(kind or "no content type")
-                return _Download(str(response.url), status, content_type, body)
+                return _Download(
+                    str(response.url), status, content_type, body, *_validators(response.headers)
+                )
         raise TooManyRedirectsError(f"more than {self._config.max_redirects} redirects")
+
+
+def _validators(headers: httpx.Headers) -> tuple[str | None, str | None]:
+    """The answer's ETag and Last-Modified, for the next conditional request."""
+    return headers.get("etag"), headers.get("last-modified")
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:

@@ -162,6 +162,10 @@ class NewsroomDraft:
     decided_by: Person | None = None
     decided_at: dt.datetime | None = None
     reason: str | None = None  # why it was rejected, or why publishing failed
+    channel: str | None = None  # the channel it goes to (None: the default CHANNEL_ID)
+    breaking: bool = False  # breaking news: flagged to the editors, no queue
+    feed_id: int | None = None  # the feed it came from
+    auto: bool = False  # posted without review (a feed with the auto policy)
 
     @property
     def ordered_targets(self) -> tuple[Target, ...]:

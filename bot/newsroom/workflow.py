@@ -26,7 +26,7 @@ from typing import Protocol
 from bot.compose import repeats_any
 from bot.errors import TextTooLongError
 from bot.models import Article, Platform
-from bot.newsroom.drafting import DraftOptions
+from bot.newsroom.drafting import BREAKING_THEME, DraftOptions
 from bot.newsroom.models import (
     SYSTEM,
     DraftChange,
@@ -118,6 +118,10 @@ class DraftStore(Protocol):
         created_by: Person,
         origin: str,
         at: dt.datetime,
+        channel: str | None = None,
+        breaking: bool = False,
+        feed_id: int | None = None,
+        auto: bool = False,
     ) -> NewsroomDraft: ...
 
     async def get(self, draft_id: int) -> NewsroomDraft | None: ...
@@ -202,15 +206,32 @@ class Newsroom:
 
     # ----------------------------------------------------------------- creating
 
-    async def submit(self, article: Article, *, by: Person, origin: str) -> NewsroomDraft:
-        """A new draft for review, or the open one that already covers this article."""
+    async def submit(
+        self,
+        article: Article,
+        *,
+        by: Person,
+        origin: str,
+        channel: str | None = None,
+        breaking: bool = False,
+        feed_id: int | None = None,
+        auto: bool = False,
+    ) -> NewsroomDraft:
+        """A new draft for review, or the open one that already covers this article.
+
+        Breaking news gets the breaking card theme; ``auto`` marks a draft a feed queued
+        without review (the editors are told once it is out).
+        """
         if article.url:
             for draft in await self._drafts.with_status(
                 [DraftStatus.PENDING_REVIEW, DraftStatus.SCHEDULED], limit=500
             ):
                 if draft.article.url == article.url:
                     return draft
-        content = await self._producer.draft_content(article, self.config.options())
+        options = self.config.options()
+        if breaking:
+            options = replace(options, themes=(BREAKING_THEME,))
+        content = await self._producer.draft_content(article, options)
         return await self._drafts.create(
             article=article,
             content=content,
@@ -218,6 +239,10 @@ class Newsroom:
             created_by=by,
             origin=origin,
             at=self._clock(),
+            channel=channel,
+            breaking=breaking,
+            feed_id=feed_id,
+            auto=auto,
         )
 
     async def get(self, draft_id: int) -> NewsroomDraft | None:

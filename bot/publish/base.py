@@ -29,6 +29,11 @@ class Receipt:
 class Publisher(Protocol):
     target: Target
 
+    async def prepare(self, draft: NewsroomDraft, item: OutboxItem) -> None:
+        """Wait until ``item`` may be sent (its flood slot), before it is marked as being
+        sent: a crash while waiting must not look like a post of unknown outcome."""
+        ...
+
     async def publish(self, draft: NewsroomDraft, item: OutboxItem) -> Receipt:
         """Post ``item`` of ``draft``; see the module docstring for the errors."""
         ...

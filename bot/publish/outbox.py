@@ -200,6 +200,9 @@ class OutboxWorker:
         if draft is None:
             await self._outbox.mark_failed(item.id, error="the draft is gone", now=self._clock())
             return True
+        # Waiting for the flood slot happens while the row is only claimed: a crash now
+        # puts it back in the queue; from mark_sending on, it would be an unknown outcome.
+        await publisher.prepare(draft, item)
         await self._outbox.mark_sending(item.id, now=self._clock())
         try:
             receipt = await publisher.publish(draft, item)

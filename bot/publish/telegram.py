@@ -34,6 +34,7 @@ from telegram.error import (
 )
 
 from bot.errors import PublishNotSent, PublishOutcomeUnknown, PublishRejected, PublishRetryLater
+from bot.flood import FloodLimiter, Reserved
 from bot.models import CardSize, Platform
 from bot.newsroom.models import NewsroomDraft, OutboxItem, PostKind, ShareButton, Target
 from bot.platforms import PLATFORMS
@@ -75,9 +76,19 @@ class ChannelPublisher:
 
     target = Target.CHANNEL
 
-    def __init__(self, bot: Bot, channel: str | int) -> None:
+    def __init__(self, bot: Bot, channel: str | int, *, flood: FloodLimiter | None = None) -> None:
         self._bot = bot
         self._channel = channel
+        self._flood = flood
+
+    def channel_of(self, draft: NewsroomDraft) -> str | int:
+        """The draft's own channel (a feed may post elsewhere), else the default one."""
+        return draft.channel or self._channel
+
+    async def prepare(self, draft: NewsroomDraft, item: OutboxItem) -> None:
+        """Take the channel's next flood slot (20 a minute, one a second) before sending."""
+        if self._flood is not None:
+            await self._flood.acquire(self.channel_of(draft))
 
     async def publish(self, draft: NewsroomDraft, item: OutboxItem) -> Receipt:
         try:
@@ -112,30 +123,39 @@ class ChannelPublisher:
 
     async def _send(self, draft: NewsroomDraft, item: OutboxItem) -> Message:
         content = draft.content
+        channel = self.channel_of(draft)
+        # The slot was taken in prepare(): the bot's limiter must not wait for another.
+        limit = Reserved() if self._flood is not None else None
         if item.kind is PostKind.CHANNEL_TEXT:
             parent = int(item.parent_external_id or 0)
             return await self._bot.send_message(
-                self._channel,
+                channel,
                 item.text,
                 parse_mode=ParseMode.HTML,
                 reply_parameters=ReplyParameters(parent, allow_sending_without_reply=True)
                 if parent
                 else None,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
+                rate_limit_args=limit,
             )
         markup = share_keyboard(content.buttons)
         card = content.card(CardSize.WIDE)
         if card is None:
             return await self._bot.send_message(
-                self._channel, item.text, parse_mode=ParseMode.HTML, reply_markup=markup
+                channel,
+                item.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                rate_limit_args=limit,
             )
         extension = "jpg" if card.image_format == "JPEG" else "png"
         return await self._bot.send_photo(
-            self._channel,
+            channel,
             InputFile(card.data, filename=f"card-{draft.id}.{extension}"),
             caption=caption_for_photo(item.text),
             parse_mode=ParseMode.HTML,
             reply_markup=markup,
+            rate_limit_args=limit,
         )
 
 

@@ -54,6 +54,9 @@ class XPublisher:
         self._client = client
         self._lookup_depth = lookup_depth
 
+    async def prepare(self, draft: NewsroomDraft, item: OutboxItem) -> None:
+        """X's limits come back as 429s with a reset time: nothing to wait for up front."""
+
     async def publish(self, draft: NewsroomDraft, item: OutboxItem) -> Receipt:
         if item.kind is PostKind.X_LINK:
             if item.parent_external_id is None:

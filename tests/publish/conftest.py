@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pytest
-from telegram import Bot
+from telegram.ext import ExtBot
 
+from bot.flood import FloodLimiter
 from bot.models import Article
 from bot.newsroom.models import NewsroomDraft, Target
 from bot.newsroom.workflow import Newsroom, NewsroomConfig
@@ -27,6 +28,7 @@ from devtools.botapi import BotAPIServer
 from devtools.xapi import CREDENTIALS, XAPIServer
 from handlers.newsroom_notify import EditorsNotifier
 from handlers.newsroom_runtime import card_themes
+from handlers.retry import RetryAfterLimiter
 from handlers.texts import MESSAGES_DIR, Texts
 from tests.newsroom.conftest import EDITOR, JOURNALIST, Clock
 
@@ -85,8 +87,12 @@ async def publishing(
     service = build_share_service(settings)
     drafts = DraftRepository(database)
     outbox = OutboxRepository(database)
-    bot = Bot(
-        bot_api.token, base_url=f"{bot_api.root}/bot", base_file_url=f"{bot_api.root}/file/bot"
+    # The bot as the application has it: every message through the flood limiter.
+    bot = ExtBot(
+        bot_api.token,
+        base_url=f"{bot_api.root}/bot",
+        base_file_url=f"{bot_api.root}/file/bot",
+        rate_limiter=RetryAfterLimiter(flood=FloodLimiter()),
     )
     x_client = XClient(XCredentials(**CREDENTIALS), XEndpoints(xapi.root, xapi.root))
     async with bot:
@@ -103,7 +109,7 @@ async def publishing(
             outbox=outbox,
             drafts=drafts,
             publishers={
-                Target.CHANNEL: ChannelPublisher(bot, CHANNEL_ID),
+                Target.CHANNEL: ChannelPublisher(bot, CHANNEL_ID, flood=bot.rate_limiter.flood),
                 Target.X: XPublisher(x_client),
             },
             notifier=notifier,

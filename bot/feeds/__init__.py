@@ -1,0 +1,1 @@
+"""News feeds into the newsroom: parsing, keys that recognise a story, filters, polling."""
