@@ -31,11 +31,9 @@ import re
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -46,6 +44,7 @@ from bot.newsroom.models import SYSTEM, Person  # noqa: E402
 from bot.settings import Secret, load_settings  # noqa: E402
 from devtools.botapi import TELEGRAM_LIMITS, BotAPIServer  # noqa: E402
 from devtools.botprocess import BotProcess  # noqa: E402
+from devtools.botthread import InProcessBot  # noqa: E402
 from devtools.desk_player import (  # noqa: E402
     CHANNEL,
     Desk,
@@ -55,7 +54,6 @@ from devtools.desk_player import (  # noqa: E402
 from devtools.pages import PageServer  # noqa: E402
 from devtools.xapi import XAPIServer  # noqa: E402
 from handlers.newsroom_services import NewsroomServices  # noqa: E402
-from handlers.runner import serve  # noqa: E402
 
 SAMPLE = ROOT / "examples" / "sample-article.html"
 CHANNEL_RATE = 20 / 60  # posts per second allowed in a channel
@@ -176,53 +174,6 @@ async def _burst(
         channel_posts={d: len(times.get(d, [])) for d in approved_at},
         x_posts=x_counts,
     )
-
-
-class InProcessBot:
-    """The bot as ``python main.py run`` runs it (``serve``), on its own loop in a thread."""
-
-    def __init__(self, settings: Any) -> None:
-        self._settings = settings
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
-        self._ready = threading.Event()
-        self._application: Any = None
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self.error: BaseException | None = None
-
-    def start(self) -> None:
-        self._thread.start()
-        if not self._ready.wait(120) or self.error is not None:
-            raise RuntimeError(f"the bot did not start: {self.error!r}")
-
-    def newsroom(self) -> NewsroomServices:
-        return self._application.bot_data["nashir.newsroom"]
-
-    def call(self, coroutine: Any, *, timeout: float) -> Any:
-        assert self._loop is not None
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
-
-    def stop(self) -> None:
-        if self._loop is not None and self._stop is not None:
-            self._loop.call_soon_threadsafe(self._stop.set)
-        self._thread.join(120)
-
-    def _run(self) -> None:
-        try:
-            asyncio.run(self._main())
-        except BaseException as error:
-            self.error = error
-            self._ready.set()
-
-    async def _main(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._stop = asyncio.Event()
-
-        def ready(application: Any, services: Any) -> None:
-            self._application = application
-            self._ready.set()
-
-        await serve(self._settings, stop=self._stop, ready=ready)
 
 
 # ---------------------------------------------------------------------------- part 2: kills
