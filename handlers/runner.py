@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from telegram import BotCommand
+from telegram import BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import Application
 
@@ -32,7 +32,7 @@ from handlers.newsroom_runtime import background_work, newsroom_runtime
 from handlers.ratelimit import RateLimiter
 from handlers.redact import redacted_logs
 from handlers.services import DEFAULT_OPTIONS, BotOptions, BotServices
-from handlers.texts import Texts
+from handlers.texts import MESSAGES_DIR, Texts
 from handlers.webhook import WebhookReceiver
 from handlers.workers import ProcessSharer
 
@@ -201,9 +201,21 @@ async def set_commands(application: Application, services: BotServices) -> None:
             BotCommand("share", label("command_share_en")),
         ]
         menus.append((english, "en"))
-    for commands, language in menus:
+    scopes: list[tuple[list[BotCommand], str | None, BotCommandScopeChat | None]] = [
+        (commands, language, None) for commands, language in menus
+    ]
+    desk = services.settings.editor_chat_id
+    if desk is not None:
+        # The editors' group gets the newsroom's commands in its menu.
+        newsroom = Texts(MESSAGES_DIR / "newsroom").label
+        desk_commands = [
+            BotCommand(name, newsroom(f"command_{name}"))
+            for name in ("submit", "drafts", "draft", "queue", "schedule", "move", "stats")
+        ]
+        scopes.append((desk_commands, None, BotCommandScopeChat(desk)))
+    for commands, language, scope in scopes:
         try:
-            await application.bot.set_my_commands(commands, language_code=language)
+            await application.bot.set_my_commands(commands, language_code=language, scope=scope)
         except TelegramError as error:
             # Only the type: PTB writes the token into the text of InvalidToken.
             logger.warning(
