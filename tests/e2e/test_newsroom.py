@@ -4,6 +4,7 @@ limits, the fake X, a real SQLite file)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterator
 from typing import Any
@@ -15,9 +16,11 @@ from bot.models import Platform
 from bot.platforms import PLATFORMS
 from bot.settings import Secret
 from devtools.botapi import BotAPIServer, Call
+from devtools.pages import PageServer
 from devtools.xapi import CREDENTIALS, XAPIServer
 from tests.e2e.conftest import StartBot
 from tests.e2e.harness import RunningBot, buttons
+from tests.feeds.builders import entry, rss
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
@@ -354,3 +357,41 @@ def test_an_editor_sends_a_shared_article_to_the_desk_from_private(
     api.send_message(api.user(STRANGER, "قارئ"), article_url)
     other = api.wait_for("sendPhoto", since=mark, chat_id=STRANGER, timeout=60)[0]
     assert "📨 أرسلها للتحرير" not in labels(other.result)
+
+
+def test_an_admin_follows_a_feed_and_its_new_item_reaches_the_desk(
+    newsroom_bot: RunningBot,
+    api: BotAPIServer,
+    desk: dict[str, Any],
+    page_server: PageServer,
+    sample_html: str,
+) -> None:
+    article = page_server.add("/economie/agadir.html", body=sample_html.encode())
+    now = dt.datetime.now(dt.UTC)
+    feed_url = page_server.add(
+        "/rss.xml",
+        body=rss([entry(0, article, now - dt.timedelta(minutes=20), title="محطة تحلية جديدة")]),
+        content_type="application/rss+xml",
+    )
+    admin = api.user(ADMIN, "المدير")
+    mark = api.mark()
+    api.send_message(admin, f"/feeds test {feed_url}", chat=desk)
+    tested = api.wait_for("sendMessage", since=mark, chat_id=DESK_ID, timeout=30)[0]
+    assert "محطة تحلية جديدة" in tested.params["text"] and "عرض فقط" in tested.params["text"]
+    assert api.find("sendPhoto", since=mark, chat_id=DESK_ID) == []  # nothing taken
+
+    mark = api.mark()
+    api.send_message(admin, f"/feeds add {feed_url} review الساحل", chat=desk)
+    added = api.wait_for("sendMessage", since=mark, chat_id=DESK_ID)[0]
+    assert "أُضيفت الخلاصة #1" in added.params["text"]
+    draft = api.wait_for("sendPhoto", since=mark, chat_id=DESK_ID, timeout=60)[0]
+    assert "مسودة #1" in draft.result["caption"]
+
+    mark = api.mark()
+    api.send_message(api.user(EDITOR, "سلمى"), "/feeds", chat=desk)
+    refused = api.wait_for("sendMessage", since=mark, chat_id=DESK_ID)[0]
+    assert "للمشرفين" in refused.params["text"]
+    mark = api.mark()
+    api.send_message(admin, "/slots set mon-sun 09:00 18:00", chat=desk)
+    slots = api.wait_for("sendMessage", since=mark, chat_id=DESK_ID)[0]
+    assert "09:00 18:00" in slots.params["text"]
