@@ -189,7 +189,9 @@ def _lead(feed: int, number: int) -> str:
     return f"تفاصيل الخبر رقم {number} كما نشرها المصدر {feed} صباح اليوم."
 
 
-def feed_document(feed: int, items: int, now: dt.datetime, *, offset: int = 0) -> bytes:
+def feed_document(
+    feed: int, items: int, now: dt.datetime, *, offset: int = 0, rebuilt: bool = False
+) -> bytes:
     entries = []
     for n in range(items):
         number = offset + n
@@ -203,6 +205,8 @@ def feed_document(feed: int, items: int, now: dt.datetime, *, offset: int = 0) -
         )
     return (
         '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>مصدر</title>'
+        f"<lastBuildDate>{format_datetime(now + dt.timedelta(minutes=int(rebuilt)))}"
+        "</lastBuildDate>"
         f"{''.join(entries)}</channel></rss>"
     ).encode()
 
@@ -267,10 +271,18 @@ async def _feeds(count: int, items: int, folder: str) -> dict:
             )
         await round_()  # learns the ETags
         not_modified_cpu, not_modified_wall = await round_()
+        for f in range(count):  # rebuilt documents: new bytes, the same items
+            pages.add(
+                f"/f{f}.xml",
+                body=feed_document(f, items, now, rebuilt=True),
+                content_type="application/rss+xml",
+            )
+        rebuilt_cpu, rebuilt_wall = await round_()
         return {
             "everything": (everything_cpu, everything_wall, everything_taken),
             "nothing": (nothing_cpu, nothing_wall),
             "not_modified": (not_modified_cpu, not_modified_wall),
+            "rebuilt": (rebuilt_cpu, rebuilt_wall),
             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         }
     finally:
@@ -302,6 +314,13 @@ def main() -> int:
         misses.append(f"a poll round with nothing new took {cpu:.2f} s of CPU")
     cpu, wall = figures["not_modified"]
     print(f"  nothing new (304): {cpu:.2f} s CPU ({wall:.2f} s wall)")
+    cpu, wall = figures["rebuilt"]
+    print(
+        f"  nothing new (rebuilt documents, new bytes): {cpu:.2f} s CPU ({wall:.2f} s wall)"
+        f" (target ≤ {POLL_TARGET_S} s)"
+    )
+    if cpu > POLL_TARGET_S:
+        misses.append(f"a poll round of rebuilt documents took {cpu:.2f} s of CPU")
     print(f"  peak RSS: {figures['rss_mb']:.0f} MB")
     if not args.skip_queue:
         print(f"queue: {args.posts} posts over {args.channels} channels", flush=True)

@@ -12,7 +12,8 @@ from db.database import Database, Row, from_text, to_text
 
 _COLUMNS = (
     "id, url, name, policy, channel, paused, interval_s, include_terms, exclude_terms, etag,"
-    " last_modified, next_poll_at, last_polled_at, last_success_at, failures, last_error, alerted"
+    " last_modified, next_poll_at, last_polled_at, last_success_at, failures, last_error, alerted,"
+    " body_hash"
 )
 
 
@@ -108,16 +109,18 @@ class FeedRepository:
         next_poll_at: dt.datetime,
         etag: str | None,
         last_modified: str | None,
+        body_hash: str | None = None,
     ) -> None:
         """A successful poll: validators kept, failures cleared."""
         async with self._db.transaction() as tx:
             await tx.execute(
-                "UPDATE feeds SET etag = ?, last_modified = ?, next_poll_at = ?,"
-                " last_polled_at = ?, last_success_at = ?, failures = 0, last_error = NULL,"
-                " alerted = 0 WHERE id = ?",
+                "UPDATE feeds SET etag = ?, last_modified = ?, body_hash = COALESCE(?, body_hash),"
+                " next_poll_at = ?, last_polled_at = ?, last_success_at = ?, failures = 0,"
+                " last_error = NULL, alerted = 0 WHERE id = ?",
                 (
                     etag,
                     last_modified,
+                    body_hash,
                     to_text(next_poll_at),
                     to_text(now),
                     to_text(now),
@@ -236,4 +239,5 @@ def _feed(row: Row) -> Feed:
         failures=row[14],
         last_error=row[15],
         alerted=bool(row[16]),
+        body_hash=row[17],
     )

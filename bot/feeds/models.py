@@ -40,3 +40,4 @@ class Feed:
     failures: int
     last_error: str | None
     alerted: bool
+    body_hash: str | None = None  # fingerprint of the last answer's bytes

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
@@ -30,7 +31,7 @@ from typing import Protocol
 
 from bot.errors import NashirError, NotAFeedError
 from bot.feeds.filters import is_breaking
-from bot.feeds.items import FeedItem, ParsedFeed, oldest_first, parse_feed
+from bot.feeds.items import FeedItem, ParsedFeed, oldest_first, parse_feed, quick_guids
 from bot.feeds.keys import story_key, url_key
 from bot.feeds.models import Feed, ItemOutcome
 from bot.ingest.fetch import FetchedFeed
@@ -89,6 +90,7 @@ class FeedStore(Protocol):
         next_poll_at: dt.datetime,
         etag: str | None,
         last_modified: str | None,
+        body_hash: str | None = None,
     ) -> None: ...
     async def failed(
         self, feed_id: int, *, now: dt.datetime, next_poll_at: dt.datetime, error: str
@@ -179,8 +181,15 @@ class FeedPoller:
             fetched = await self._source.fetch_feed(
                 feed.url, etag=feed.etag, last_modified=feed.last_modified
             )
-            if fetched.not_modified:
+            fingerprint = None
+            if not fetched.not_modified:
+                fingerprint = hashlib.sha256(fetched.body).hexdigest()
+            if fetched.not_modified or fingerprint == feed.body_hash:
+                # 304, or the same bytes as last time (a server without validators):
+                # nothing new, and the parse — most of a poll's cost — is skipped.
                 report.not_modified = True
+            elif await self._all_known(feed, fetched.body):
+                report.not_modified = True  # new bytes (a build date), no new item
             else:
                 parsed = parse_feed(fetched.body, now=now)
                 await self._take(feed, parsed, report)
@@ -192,6 +201,8 @@ class FeedPoller:
             next_poll_at=self._next(feed, now, soon=report.left > 0),
             etag=fetched.etag or feed.etag,
             last_modified=fetched.last_modified or feed.last_modified,
+            # Left over items must be looked at again: no fingerprint then.
+            body_hash=fingerprint if report.left == 0 else None,
         )
         if feed.alerted:
             await self._feeds.set_alerted(feed.id, False)
@@ -225,6 +236,16 @@ class FeedPoller:
                     waiter.cancel()
 
     # ---------------------------------------------------------------- internals
+
+    async def _all_known(self, feed: Feed, body: bytes) -> bool:
+        """Every item of ``body`` carries a GUID this feed has already seen."""
+        if feed.last_polled_at is None:
+            return False
+        guids = quick_guids(body)
+        if not guids:
+            return False
+        seen, _ = await self._feeds.known(feed.id, guids, [])
+        return len(seen) == len(set(guids))
 
     async def _take(self, feed: Feed, parsed: ParsedFeed, report: PollReport) -> None:
         candidates, skipped, left = await self._select(feed, parsed, record=True)

@@ -239,3 +239,40 @@ async def test_failures_back_off_and_the_admins_are_told_once(
     await d.poll(feed)
     recovered = d.api.find("sendMessage", chat_id=DESK_ID)
     assert len(recovered) == 2 and "عادت تعمل" in recovered[1].params["text"]
+
+
+async def test_the_same_bytes_again_are_not_parsed_again(feed_desk: FeedDesk) -> None:
+    d = feed_desk
+    link = d.serve_story(0)
+    feed = await d.add("/feed.xml", body=rss([entry(0, link, ago(10))]))  # no validators
+    first = await d.poll(feed)
+    assert len(first.taken) == 1 and not first.not_modified
+    d.clock.advance(minutes=5)
+    again = await d.poll(feed)
+    assert again.not_modified and again.taken == []
+    # A changed document is read again.
+    d.clock.advance(minutes=5)
+    link1 = d.serve_story(1)
+    d.pages.add(
+        "/feed.xml",
+        body=rss([entry(1, link1, ago(-4)), entry(0, link, ago(10))]),
+        content_type="application/rss+xml",
+    )
+    changed = await d.poll(feed)
+    assert not changed.not_modified and [c.item.guid for c, _ in changed.taken] == ["story-1"]
+
+
+async def test_new_bytes_with_only_known_items_are_not_parsed(feed_desk: FeedDesk) -> None:
+    d = feed_desk
+    link = d.serve_story(0)
+    feed = await d.add("/feed.xml", body=rss([entry(0, link, ago(10))]))
+    await d.poll(feed)
+    d.clock.advance(minutes=5)
+    # The server rebuilds the document (another title, say): the same items.
+    d.pages.add(
+        "/feed.xml",
+        body=rss([entry(0, link, ago(10))], title="أخبار الساحل اليوم"),
+        content_type="application/rss+xml",
+    )
+    again = await d.poll(feed)
+    assert again.not_modified and again.taken == []
