@@ -55,6 +55,14 @@ class FakeResolver:
         "::ffff:169.254.169.254",
         "64:ff9b::a00:1",  # NAT64 form of 10.0.0.1
         "2002:7f00:1::",  # 6to4 form of 127.0.0.1
+        "fec0::1",  # site-local (deprecated, still routed by some stacks)
+        "feff:ffff::1",  # the end of fec0::/10
+        "192.0.0.8",  # IETF protocol assignments, 192.0.0.0/24
+        "198.18.0.1",  # benchmarking, 198.18.0.0/15
+        "198.19.255.254",
+        "192.0.2.10",  # TEST-NET-1
+        "198.51.100.7",  # TEST-NET-2
+        "203.0.113.99",  # TEST-NET-3
     ],
 )
 def test_private_and_special_addresses_are_blocked(address: str) -> None:
@@ -63,7 +71,17 @@ def test_private_and_special_addresses_are_blocked(address: str) -> None:
 
 @pytest.mark.parametrize(
     "address",
-    ["8.8.8.8", "1.1.1.1", "172.32.0.1", "100.128.0.1", "2606:4700::1111", "::ffff:8.8.8.8"],
+    [
+        "8.8.8.8",
+        "1.1.1.1",
+        "172.32.0.1",
+        "100.128.0.1",
+        "2606:4700::1111",
+        "::ffff:8.8.8.8",
+        "198.20.0.1",  # just past the benchmarking range
+        "192.0.3.1",  # just past TEST-NET-1
+        "203.0.114.1",  # just past TEST-NET-3
+    ],
 )
 def test_public_addresses_are_allowed(address: str) -> None:
     assert not is_blocked_address(ipaddress.ip_address(address))
