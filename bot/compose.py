@@ -215,7 +215,7 @@ class Composer:
             spec=spec,
             article=article,
             template=self._env.get_template(spec.template),
-            site_name=article.site_name or self._options.site_name,
+            site_name=article.site_label(self._options.site_name),
             title=article.title,
             link=link,
             tags=tuple(hashtags[: spec.max_hashtags]),

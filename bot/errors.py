@@ -149,7 +149,7 @@ class NotProseError(NotAnArticleError):
 
 
 class NotArabicError(NotAnArticleError):
-    message_ar = "ناشر يعدّ منشورات باللغة العربية، وهذا المقال ليس بالعربية."
+    message_ar = "هذا البوت يعدّ منشورات باللغة العربية، وهذا المقال ليس بالعربية."
     message_en = "Nashir writes Arabic posts, and this article is not in Arabic."
 
 

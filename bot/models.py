@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 
 class Platform(StrEnum):
@@ -61,6 +62,16 @@ class Article:
     language: str = "ar"
     section: str | None = None
     tags: tuple[str, ...] = ()  # the publisher's own tags (article:tag, keywords…), in order
+
+    def site_label(self, configured: str = "") -> str:
+        """Whose article this is, for posts and cards: the page's own site name, else the
+        publisher's ``SITE_NAME``, else the address's host; never a brand of ours."""
+        if self.site_name:
+            return self.site_name
+        if configured:
+            return configured
+        host = urlsplit(self.url).hostname if self.url else None
+        return host.removeprefix("www.") if host else ""
 
     @property
     def paragraphs(self) -> list[str]:

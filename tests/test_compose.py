@@ -252,8 +252,11 @@ def test_instagram_says_where_the_link_is_only_when_there_is_one(composer: Compo
     spec = PLATFORMS[Platform.INSTAGRAM]
     linked = composer.compose(ARTICLE, spec, hashtags=[])
     assert "📌 المقال كاملاً على موقع أخبار الساحل، والرابط في البايو." in linked.text
+    # Without a site name anywhere, the address's host names it — never a brand of ours.
     unnamed = Article(title=ARTICLE.title, text=ARTICLE.text, url=URL)
-    assert "📌 رابط المقال كاملاً في البايو." in composer.compose(unnamed, spec, hashtags=[]).text
+    text = composer.compose(unnamed, spec, hashtags=[]).text
+    assert "📌 المقال كاملاً على موقع akhbar-sahel.ma، والرابط في البايو." in text
+    assert "ناشر" not in text
     pasted = Article(title=ARTICLE.title, text=ARTICLE.text, site_name="أخبار الساحل")
     assert "البايو" not in composer.compose(pasted, spec, hashtags=[]).text
 

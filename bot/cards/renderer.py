@@ -227,7 +227,7 @@ class CardRenderer:
             summary=summary,
             kicker=article.section,
             # The headline's own source is named when known, else the publisher.
-            site_name=article.site_name or b.site_name,
+            site_name=article.site_label(b.site_name),
             dates=tuple(dates),
         )
         if not b.arabic_digits:

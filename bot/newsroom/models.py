@@ -104,7 +104,7 @@ class Person:
         return f"@{self.username}" if self.username else (self.name or str(self.id))
 
 
-SYSTEM = Person(0, "ناشر")
+SYSTEM = Person(0, "البوت")
 
 
 @dataclass(frozen=True, slots=True)

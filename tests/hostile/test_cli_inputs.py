@@ -109,7 +109,7 @@ def test_text_that_is_not_an_arabic_article(cli, tmp_path, capsys, content, expe
 def test_english_article_page_is_refused(cli, page_server: PageServer, capsys) -> None:
     url = page_server.add("/en.html", body=article_page(ENGLISH, lang="en").encode())
     assert cli("share", url) == main.EXIT_INPUT
-    assert "ناشر يعدّ منشورات باللغة العربية" in _one_line(capsys)
+    assert "هذا البوت يعدّ منشورات باللغة العربية" in _one_line(capsys)
 
 
 def test_bidi_controls_and_nul_never_reach_a_draft(cli, tmp_path, capsys) -> None:
