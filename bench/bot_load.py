@@ -406,7 +406,7 @@ def run_mix(
     env = {
         **env,
         "TELEGRAM_API_BASE_URL": api.root,
-        "DATABASE_PATH": str(workdir / f"bench-{articles}-{mode}.sqlite3"),
+        "DATABASE_URL": str(workdir / f"bench-{articles}-{mode}.sqlite3"),
     }
     command = [sys.executable, str(Path(__file__).resolve()), "--child", str(stats_path)]
     if mode == "webhook":
@@ -481,7 +481,7 @@ def run(args: argparse.Namespace) -> int:
     }
     html = SAMPLE.read_text(encoding="utf-8")
     load = os.getloadavg()[0]
-    pipeline_s = measure_pipeline(html, {**env, "DATABASE_PATH": str(workdir / "p.sqlite3")})
+    pipeline_s = measure_pipeline(html, {**env, "DATABASE_URL": str(workdir / "p.sqlite3")})
     limits = (
         f"limits {policy.per_second}/s, {policy.chat_per_second:g}/s per chat (burst"
         f" {policy.chat_burst}), {policy.group_per_minute}/min per group"

@@ -46,7 +46,6 @@ from bot.models import Article  # noqa: E402
 from bot.newsroom.models import SYSTEM, DraftContent, Person, Target  # noqa: E402
 from bot.settings import Secret, load_settings  # noqa: E402
 from db.connection import open_database  # noqa: E402
-from db.database import Database  # noqa: E402
 from db.drafts import DraftRepository  # noqa: E402
 from db.feeds import FeedRepository  # noqa: E402
 from devtools.botapi import TELEGRAM_LIMITS, BotAPIServer  # noqa: E402
@@ -213,7 +212,7 @@ def feed_document(
 
 async def _feeds(count: int, items: int, folder: str) -> dict:
     pages = PageServer().start()
-    database = Database(await open_database(f"{folder}/feeds.sqlite3"))
+    database = await open_database(f"{folder}/feeds.sqlite3")
     fetcher = Fetcher(FetchConfig(allow_private_hosts=True))
     try:
         repo = FeedRepository(database)

@@ -65,8 +65,10 @@ class OutputError(NashirError):
 
 
 class StorageError(NashirError):
-    message_ar = "تعذر فتح قاعدة البيانات: تحقق من DATABASE_PATH ومن صلاحيات المجلد."
-    message_en = "The database could not be opened (check DATABASE_PATH and its folder)."
+    message_ar = "تعذر فتح قاعدة البيانات: تحقق من DATABASE_URL (المسار وصلاحياته أو الخادم)."
+    message_en = (
+        "The database could not be opened (check DATABASE_URL: the file's folder, or the server)."
+    )
 
 
 class FetchError(NashirError):

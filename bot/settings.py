@@ -8,6 +8,7 @@ else reads the environment. Secrets are wrapped in :class:`Secret` so that a str
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -34,6 +35,64 @@ class Secret:
 
     def __bool__(self) -> bool:
         return bool(self._value)
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseUrl:
+    """Where the data lives: an SQLite file (``path``) or a PostgreSQL server (``dsn()``).
+
+    Printing it never shows a password.
+    """
+
+    path: Path | None
+    _dsn: Secret | None = field(default=None, repr=False)
+
+    SQLITE_SCHEMES = ("sqlite+aiosqlite", "sqlite")
+    POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+asyncpg")
+
+    @classmethod
+    def sqlite(cls, path: Path) -> DatabaseUrl:
+        return cls(path=path)
+
+    @classmethod
+    def parse(cls, raw: str) -> DatabaseUrl:
+        """``sqlite+aiosqlite:///relative.db``, ``sqlite+aiosqlite:////abs.db``, a bare file
+        path, or ``postgresql://user:password@host:port/database?sslmode=…``."""
+        value = raw.strip()
+        if not value:
+            raise ValueError("empty: give sqlite+aiosqlite:///path or postgresql://…")
+        scheme, sep, rest = value.partition("://")
+        if not sep:
+            return cls.sqlite(Path(value).expanduser())
+        if scheme in cls.SQLITE_SCHEMES:
+            if not rest.startswith("/") or rest == "/":
+                raise ValueError("SQLite URLs look like sqlite+aiosqlite:///data/nashir.sqlite3")
+            return cls.sqlite(Path(rest[1:]).expanduser())
+        if scheme in cls.POSTGRES_SCHEMES:
+            if not rest or (rest.startswith("/") and "host=" not in rest):
+                raise ValueError("a PostgreSQL URL needs a host: postgresql://user@host/db")
+            return cls(path=None, _dsn=Secret(f"postgresql://{rest}"))
+        raise ValueError(f"unknown scheme {scheme!r}: use sqlite+aiosqlite:// or postgresql://")
+
+    @property
+    def engine(self) -> str:
+        return "sqlite" if self.path is not None else "postgresql"
+
+    def dsn(self) -> str:
+        if self._dsn is None:
+            raise ValueError("an SQLite database has no DSN")
+        return self._dsn.reveal()
+
+    def __str__(self) -> str:
+        if self.path is not None:
+            return f"sqlite+aiosqlite:///{self.path}"
+        rest = self.dsn().partition("://")[2]
+        credentials, at, location = rest.rpartition("@")
+        if at and ":" in credentials:
+            credentials = credentials.split(":", 1)[0] + ":***"
+        # Passwords may also hide in the query string (?password=…).
+        location = re.sub(r"(password=)[^&]*", r"\1***", location)
+        return f"postgresql://{credentials}{at}{location}"
 
 
 def _parse_bool(raw: str) -> bool:
@@ -92,10 +151,6 @@ def _parse_choice(*choices: str) -> Callable[[str], str]:
     return parse
 
 
-def _parse_path(raw: str) -> Path:
-    return Path(raw.strip()).expanduser()
-
-
 def _parse_optional_path(raw: str) -> Path | None:
     return Path(raw.strip()).expanduser() if raw.strip() else None
 
@@ -137,7 +192,7 @@ _SPEC: dict[str, tuple[str, Callable[[str], Any], str]] = {
     "RATE_LIMIT_PER_MINUTE": ("rate_limit_per_minute", _parse_positive_int, "5"),
     "MAX_CONCURRENT_JOBS": ("max_concurrent_jobs", _parse_positive_int, "8"),
     "MAX_QUEUED_JOBS": ("max_queued_jobs", _parse_positive_int, "100"),
-    "DATABASE_PATH": ("database_path", _parse_path, "data/nashir.sqlite3"),
+    "DATABASE_URL": ("database_url", DatabaseUrl.parse, "sqlite+aiosqlite:///data/nashir.sqlite3"),
     "TIMEZONE": ("timezone", _parse_zone, "Africa/Casablanca"),
     "X_API_KEY": ("x_api_key", _parse_secret, ""),
     "X_API_SECRET": ("x_api_secret", _parse_secret, ""),
@@ -199,7 +254,7 @@ class Settings:
     rate_limit_per_minute: int
     max_concurrent_jobs: int
     max_queued_jobs: int
-    database_path: Path
+    database_url: DatabaseUrl
     timezone: ZoneInfo
     x_api_key: Secret | None
     x_api_secret: Secret | None
@@ -279,6 +334,9 @@ def load_settings(
     """
     merged: dict[str, str] = read_dotenv(dotenv) if dotenv is not None else {}
     merged.update(os.environ if environ is None else environ)
+    if "DATABASE_URL" not in merged and merged.get("DATABASE_PATH", "").strip():
+        # Before PostgreSQL, the SQLite file was named by DATABASE_PATH: keep honouring it.
+        merged["DATABASE_URL"] = merged["DATABASE_PATH"]
     values: dict[str, Any] = {}
     for name, (attribute, parse, default) in _SPEC.items():
         raw = merged.get(name, default)

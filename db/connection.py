@@ -1,4 +1,7 @@
-"""Opening the database: WAL, foreign keys, migrations applied."""
+"""Opening the database named by ``DATABASE_URL``: SQLite (a file) or PostgreSQL (a server).
+
+Either way the schema is brought up to date before anything else runs.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from pathlib import Path
 import aiosqlite
 
 from bot.errors import StorageError
+from bot.settings import DatabaseUrl
+from db.database import Database, PostgresDatabase, SQLiteDatabase
 from db.migrations import apply_migrations
 
 logger = logging.getLogger(__name__)
@@ -17,25 +22,55 @@ logger = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 5000
 
 
-async def open_database(path: Path | str) -> aiosqlite.Connection:
-    """Open (creating if needed) the SQLite file at ``path`` and bring its schema up to date.
-
-    WAL lets readers proceed while one writer commits; foreign keys are off by default in
-    SQLite and must be switched on for every connection.
+async def open_database(
+    url: DatabaseUrl | Path | str, *, pool_size: int = 10, migrate: bool = True
+) -> Database:
+    """Open the database at ``url`` (creating an SQLite file if needed) and migrate it.
 
     Args:
-        path: the database file; its folder is created. ``":memory:"`` works for throwaway use.
+        url: a :class:`DatabaseUrl`, or an SQLite file path (``":memory:"`` for throwaway use).
+        pool_size: PostgreSQL only: connections this process keeps at most.
+        migrate: bring the schema up to date (only tests of migrations say no).
 
     Returns:
-        An open connection; the caller closes it.
+        An open database; the caller closes it.
 
     Raises:
-        StorageError: the file cannot be created, opened or migrated (a read-only folder, a
-            file that is not a database …).
+        StorageError: it cannot be created, reached, opened or migrated (a read-only folder,
+            a file that is not a database, a server that refuses the login …).
     """
+    if not isinstance(url, DatabaseUrl):
+        url = DatabaseUrl.sqlite(Path(url))
+    if url.path is not None:
+        database: Database = await _open_sqlite(url.path)
+    else:
+        database = await PostgresDatabase.connect(url.dsn(), size=pool_size)
+    if not migrate:
+        return database
+    try:
+        applied = await apply_migrations(database)
+    except (sqlite3.Error, OSError) as exc:
+        await database.close()
+        raise StorageError(f"{url}: {exc}") from None
+    except Exception as exc:
+        await database.close()
+        if type(exc).__module__.startswith("asyncpg"):
+            raise StorageError(f"{url}: {type(exc).__name__}: {exc}") from None
+        raise
+    except BaseException:
+        await database.close()
+        raise
+    if applied:
+        logger.info("database %s migrated to version %d", url, applied[-1])
+    return database
+
+
+async def _open_sqlite(path: Path) -> SQLiteDatabase:
+    """WAL lets readers proceed while one writer commits; foreign keys are off by default in
+    SQLite and must be switched on for every connection."""
     try:
         if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
         connection = await aiosqlite.connect(str(path))
     except (OSError, sqlite3.Error) as exc:
         raise StorageError(f"{path}: {exc}") from None
@@ -46,13 +81,7 @@ async def open_database(path: Path | str) -> aiosqlite.Connection:
         # NORMAL is durable in WAL mode except for the last commits before a power cut, which
         # for a cache is the right trade for not syncing on every write.
         await connection.execute("PRAGMA synchronous = NORMAL")
-        applied = await apply_migrations(connection)
     except sqlite3.Error as exc:
         await connection.close()
         raise StorageError(f"{path}: {exc}") from None
-    except BaseException:
-        await connection.close()
-        raise
-    if applied:
-        logger.info("database %s migrated to version %d", path, applied[-1])
-    return connection
+    return SQLiteDatabase(connection, None if str(path) == ":memory:" else path)

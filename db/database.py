@@ -1,21 +1,36 @@
-"""One connection, used by many coroutines one transaction at a time.
+"""One storage interface, two engines: SQLite (the embedded default) and PostgreSQL.
 
-aiosqlite runs a connection's statements in order on one thread, but it does not keep two
-coroutines' transactions apart: their statements would interleave inside one transaction.
-Every repository of the newsroom goes through :class:`Database`, which takes a lock for each
-read or transaction. SQLite's own work is a fraction of a millisecond per statement, so the
-lock costs nothing a user could notice.
+Repositories write portable SQL with ``?`` placeholders and call :class:`Database`; the two
+implementations differ only where the engines do (see :mod:`db.dialect`):
+
+- **SQLite** (aiosqlite): one connection, used by many coroutines one transaction at a time
+  (aiosqlite runs statements in order on one thread but does not keep two coroutines'
+  transactions apart, so a lock does). One process writes: the embedded default.
+- **PostgreSQL** (asyncpg): a connection pool; each transaction takes a connection of its
+  own, so several coroutines — and several worker processes — work at once. ``?`` becomes
+  ``$1, $2 …`` once per statement text (cached).
+
+Both offer the same wake-up channel (:meth:`Database.notify` / :meth:`Database.listen`):
+``LISTEN/NOTIFY`` across processes on PostgreSQL, an in-process call on SQLite.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator, Iterable, Sequence
+import fcntl
+import functools
+import logging
+import os
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
-import aiosqlite
+from bot.errors import StorageError
+from db.dialect import Dialect
+
+logger = logging.getLogger(__name__)
 
 Row = Sequence[Any]
 
@@ -34,21 +49,85 @@ def from_text(value: str | None) -> dt.datetime | None:
 
 
 class Transaction:
-    """Statements inside one ``BEGIN IMMEDIATE … COMMIT``."""
-
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._connection = connection
+    """Statements inside one transaction (committed on success, rolled back on error)."""
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one statement; return the number of rows it changed."""
+        raise NotImplementedError
+
+    async def insert(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """Run an INSERT into a table with an ``id`` key; return the new row's id."""
+        raise NotImplementedError
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        raise NotImplementedError
+
+    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def execute_many(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
+        """Run one statement once per parameter row."""
+        raise NotImplementedError
+
+    async def lock_key(self, key: int) -> None:
+        """Hold a lock on ``key`` until the transaction ends (a no-op with one writer)."""
+
+
+class Database:
+    """What every repository is given."""
+
+    dialect: Dialect
+
+    def transaction(self) -> Any:  # an async context manager yielding a Transaction
+        raise NotImplementedError
+
+    def snapshot(self) -> Any:  # an async context manager yielding a Transaction
+        """Several reads that see one state of the database (nothing is written)."""
+        raise NotImplementedError
+
+    def migration_guard(self) -> Any:  # an async context manager
+        """Held while migrating, so that workers starting together migrate once."""
+        raise NotImplementedError
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        async with self.transaction() as tx:
+            return await tx.fetch_all(sql, params)
+
+    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def run_script(self, script: str) -> None:
+        """Run a migration's statements in one transaction."""
+        raise NotImplementedError
+
+    async def notify(self, channel: str) -> None:
+        """Wake whoever listens on ``channel`` (every process, on PostgreSQL)."""
+        raise NotImplementedError
+
+    async def listen(self, channel: str, callback: Callable[[], None]) -> None:
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        raise NotImplementedError
+
+
+# ----------------------------------------------------------------------------- SQLite
+
+
+class _SQLiteTransaction(Transaction):
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         cursor = await self._connection.execute(sql, tuple(params))
         try:
-            return cursor.rowcount
+            return int(cursor.rowcount)
         finally:
             await cursor.close()
 
     async def insert(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """Run an INSERT; return the new row's id."""
         cursor = await self._connection.execute(sql, tuple(params))
         try:
             return int(cursor.lastrowid or 0)
@@ -58,37 +137,208 @@ class Transaction:
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
         return list(await self._connection.execute_fetchall(sql, tuple(params)))
 
-    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
-        rows = await self.fetch_all(sql, params)
-        return rows[0] if rows else None
+    async def execute_many(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
+        await self._connection.executemany(sql, [tuple(row) for row in rows])
 
 
-class Database:
-    """The newsroom's connection and the lock that keeps transactions apart."""
+class SQLiteDatabase(Database):
+    """One aiosqlite connection and the lock that keeps transactions apart."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    dialect = Dialect.SQLITE
+
+    def __init__(self, connection: Any, path: Path | None = None) -> None:
         self.connection = connection
+        self._path = path
         self._lock = asyncio.Lock()
+        self._listeners: dict[str, list[Callable[[], None]]] = {}
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        """A write transaction: committed on normal exit, rolled back on any exception."""
         async with self._lock:
             await self.connection.execute("BEGIN IMMEDIATE")
             try:
-                yield Transaction(self.connection)
+                yield _SQLiteTransaction(self.connection)
             except BaseException:
                 await self.connection.rollback()
                 raise
             await self.connection.commit()
 
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Transaction]:
+        # Nobody else writes while the lock is held: no transaction needed to read consistently.
+        async with self._lock:
+            yield _SQLiteTransaction(self.connection)
+
+    @asynccontextmanager
+    async def migration_guard(self) -> AsyncIterator[None]:
+        # Reading the version and applying what is missing must not interleave with another
+        # connection doing the same: an exclusive lock on a file next to the database.
+        if self._path is None:
+            yield
+            return
+        lock_path = f"{self._path}.migrating"
+        fd = await asyncio.to_thread(os.open, lock_path, os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            await asyncio.to_thread(fcntl.flock, fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
         async with self._lock:
             return list(await self.connection.execute_fetchall(sql, tuple(params)))
 
-    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
-        rows = await self.fetch_all(sql, params)
-        return rows[0] if rows else None
+    async def run_script(self, script: str) -> None:
+        # executescript() commits anything pending and runs the script as written: the
+        # BEGIN/COMMIT pair makes the migration and its bookkeeping one transaction.
+        async with self._lock:
+            try:
+                await self.connection.executescript(f"BEGIN;\n{script}\n;\nCOMMIT;")
+            except BaseException:
+                if self.connection.in_transaction:
+                    await self.connection.rollback()
+                raise
+
+    async def notify(self, channel: str) -> None:
+        for callback in self._listeners.get(channel, []):
+            callback()
+
+    async def listen(self, channel: str, callback: Callable[[], None]) -> None:
+        self._listeners.setdefault(channel, []).append(callback)
 
     async def close(self) -> None:
         await self.connection.close()
+
+
+# ----------------------------------------------------------------------------- PostgreSQL
+
+
+def _without_password(error: BaseException) -> str:
+    # asyncpg's messages name the user and host, never the password; keep them short.
+    return str(error).splitlines()[0][:200] if str(error) else ""
+
+
+# Any fixed number: the advisory lock every worker takes while it migrates the schema.
+_MIGRATION_LOCK = 7_416_032
+
+
+@functools.lru_cache(maxsize=1024)
+def numbered(sql: str) -> str:
+    """``?`` placeholders as ``$1, $2 …`` (outside quoted strings), as asyncpg wants them."""
+    out: list[str] = []
+    number = 0
+    quote: str | None = None
+    for char in sql:
+        if quote is not None:
+            if char == quote:
+                quote = None
+        elif char in ("'", '"'):
+            quote = char
+        elif char == "?":
+            number += 1
+            out.append(f"${number}")
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+def _rowcount(status: str) -> int:
+    """asyncpg's command status ("UPDATE 3", "INSERT 0 1", "DELETE 0") → rows changed."""
+    last = status.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
+
+
+class _PostgresTransaction(Transaction):
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        return _rowcount(await self._connection.execute(numbered(sql), *params))
+
+    async def insert(self, sql: str, params: Iterable[Any] = ()) -> int:
+        return int(await self._connection.fetchval(numbered(sql) + " RETURNING id", *params))
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        return [tuple(row) for row in await self._connection.fetch(numbered(sql), *params)]
+
+    async def execute_many(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
+        await self._connection.executemany(numbered(sql), [tuple(row) for row in rows])
+
+    async def lock_key(self, key: int) -> None:
+        await self._connection.execute("SELECT pg_advisory_xact_lock($1)", key)
+
+
+class PostgresDatabase(Database):
+    """An asyncpg pool: transactions run side by side, in this process and in others."""
+
+    dialect = Dialect.POSTGRESQL
+
+    def __init__(self, pool: Any, dsn: str) -> None:
+        self.pool = pool
+        self._dsn = dsn
+        self._listener: Any = None
+
+    @classmethod
+    async def connect(cls, dsn: str, *, size: int = 10) -> PostgresDatabase:
+        """A pool of up to ``size`` connections.
+
+        Raises:
+            StorageError: the server cannot be reached or refuses the login.
+        """
+        import asyncpg  # only deployments on PostgreSQL need it loaded
+
+        try:
+            pool = await asyncpg.create_pool(dsn, min_size=1, max_size=size)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            reason = f"{type(exc).__name__}: {_without_password(exc)}"
+            raise StorageError(f"PostgreSQL: {reason}") from None
+        return cls(pool, dsn)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        async with self.pool.acquire() as connection, connection.transaction():
+            yield _PostgresTransaction(connection)
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Transaction]:
+        async with (
+            self.pool.acquire() as connection,
+            connection.transaction(isolation="repeatable_read", readonly=True),
+        ):
+            yield _PostgresTransaction(connection)
+
+    @asynccontextmanager
+    async def migration_guard(self) -> AsyncIterator[None]:
+        # A session-level advisory lock on a connection of its own: the second worker to
+        # start waits here, then finds the schema current. Migrations run at start-up only,
+        # so holding a connection (not a pooled transaction) is fine even behind PgBouncer's
+        # session mode; in transaction mode, point DATABASE_URL's migrations at the server.
+        async with self.pool.acquire() as connection:
+            await connection.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
+            try:
+                yield
+            finally:
+                await connection.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        return [tuple(row) for row in await self.pool.fetch(numbered(sql), *params)]
+
+    async def run_script(self, script: str) -> None:
+        async with self.pool.acquire() as connection, connection.transaction():
+            await connection.execute(script)
+
+    async def notify(self, channel: str) -> None:
+        await self.pool.execute("SELECT pg_notify($1, '')", channel)
+
+    async def listen(self, channel: str, callback: Callable[[], None]) -> None:
+        import asyncpg
+
+        if self._listener is None:
+            # A connection of its own: LISTEN lives as long as the session.
+            self._listener = await asyncpg.connect(self._dsn)
+        await self._listener.add_listener(channel, lambda *_: callback())
+
+    async def close(self) -> None:
+        if self._listener is not None:
+            await self._listener.close()
+        await self.pool.close()

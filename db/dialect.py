@@ -10,6 +10,7 @@ through a connection pooler, unlike session-level advisory locks).
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
@@ -45,6 +46,28 @@ def claim_outbox(dialect: Dialect) -> str:
     )
 
 
+def claim_inbox(dialect: Dialect) -> str:
+    """Claim updates to handle; parameters: owner, lease_until, limit.
+
+    A row is eligible when no earlier row of its chat is open: one chat's updates go one at a
+    time, in order, whichever worker takes them. On PostgreSQL a row another worker is
+    claiming right now is skipped, and since it is still ``new`` in this statement's view,
+    the later rows of its chat are not eligible either.
+    """
+    lock = " FOR UPDATE SKIP LOCKED" if dialect is Dialect.POSTGRESQL else ""
+    return (
+        "UPDATE inbox SET status = 'claimed', lease_owner = ?, lease_until = ?,"
+        " attempts = attempts + 1"
+        " WHERE update_id IN ("
+        "   SELECT i.update_id FROM inbox i WHERE i.status = 'new'"
+        "   AND NOT EXISTS (SELECT 1 FROM inbox e WHERE e.chat_key = i.chat_key"
+        "     AND e.update_id < i.update_id AND e.status IN ('new', 'claimed'))"
+        f"   ORDER BY i.update_id LIMIT ?{lock})"
+        " AND status = 'new'"
+        " RETURNING update_id, chat_key, payload, attempts"
+    )
+
+
 def take_lease(dialect: Dialect) -> str:
     """Take or renew a named lease; parameters: name, holder, expires_at, holder, now.
 
@@ -57,3 +80,25 @@ def take_lease(dialect: Dialect) -> str:
         " expires_at = excluded.expires_at"
         " WHERE leases.holder = ? OR leases.expires_at <= ?"
     )
+
+
+_POSTGRES_TYPES = (
+    # SQLite's INTEGER is 64-bit; Telegram ids do not fit PostgreSQL's 32-bit INTEGER.
+    (re.compile(r"\bINTEGER PRIMARY KEY AUTOINCREMENT\b"), "BIGSERIAL PRIMARY KEY"),
+    (re.compile(r"\bINTEGER\b"), "BIGINT"),
+    (re.compile(r"\bBLOB\b"), "BYTEA"),
+    (re.compile(r"\bREAL\b"), "DOUBLE PRECISION"),
+)
+
+
+def schema_script(script: str, dialect: Dialect) -> str:
+    """A migration written for SQLite, as ``dialect`` wants its column types.
+
+    The migrations use the small common subset of DDL (tables, indexes, ADD COLUMN); only
+    the type names differ, and only these four.
+    """
+    if dialect is Dialect.SQLITE:
+        return script
+    for pattern, replacement in _POSTGRES_TYPES:
+        script = pattern.sub(replacement, script)
+    return script

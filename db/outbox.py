@@ -24,7 +24,7 @@ from bot.newsroom.models import (
 )
 from bot.publish.base import Receipt
 from db.database import Database, Row, Transaction, from_text, to_text
-from db.dialect import Dialect, claim_outbox
+from db.dialect import claim_outbox
 
 _COLUMNS = (
     "id, draft_id, kind, status, attempts, text, not_before, lease_until, external_id,"
@@ -42,9 +42,9 @@ class Settled:
 
 
 class OutboxRepository:
-    def __init__(self, database: Database, *, dialect: Dialect = Dialect.SQLITE) -> None:
+    def __init__(self, database: Database) -> None:
         self._db = database
-        self._claim_sql = claim_outbox(dialect)
+        self._claim_sql = claim_outbox(database.dialect)
 
     async def claim(
         self, target: Target, *, owner: str, now: dt.datetime, lease: dt.timedelta

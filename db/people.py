@@ -6,7 +6,7 @@ import datetime as dt
 
 from bot.newsroom.models import EditField, PendingInput, Person
 from db.database import Database, from_text, to_text
-from db.dialect import Dialect, take_lease
+from db.dialect import take_lease
 
 
 class PeopleRepository:
@@ -127,9 +127,9 @@ class ConversationRepository:
 class LeaseRepository:
     """Named leases: work that must run in one place at a time."""
 
-    def __init__(self, database: Database, *, dialect: Dialect = Dialect.SQLITE) -> None:
+    def __init__(self, database: Database) -> None:
         self._db = database
-        self._sql = take_lease(dialect)
+        self._sql = take_lease(database.dialect)
 
     async def take(self, name: str, holder: str, *, now: dt.datetime, ttl: dt.timedelta) -> bool:
         """Take or renew ``name`` for ``ttl``; False while someone else holds it."""

@@ -34,7 +34,7 @@ def newsroom_env(xapi: XAPIServer, *, database: str = "data/nashir.sqlite3") -> 
         "X_ACCESS_TOKEN": CREDENTIALS["access_token"],
         "X_ACCESS_TOKEN_SECRET": CREDENTIALS["access_token_secret"],
         "X_API_BASE_URL": xapi.root,
-        "DATABASE_PATH": database,
+        "DATABASE_URL": database,
         "FETCH_ALLOW_PRIVATE_HOSTS": "true",
         "SITE_NAME": "أخبار الساحل",
     }

@@ -73,9 +73,12 @@ async def newsroom_runtime(
     *,
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     x_reconcile_delay: float = 5.0,
+    database: Database | None = None,
 ) -> AsyncIterator[NewsroomServices]:
-    """The newsroom's services over their own database connection, attached to the bot."""
-    database = Database(await open_database(settings.database_path))
+    """The newsroom's services over ``database`` (or one of its own), attached to the bot."""
+    owned = database is None
+    if database is None:
+        database = await open_database(settings.database_url)
     publishers: dict[Target, Publisher] = {}
     closers: list[Callable[[], Awaitable[None]]] = []
     try:
@@ -198,7 +201,8 @@ async def newsroom_runtime(
             await publisher.close()
         for close in closers:
             await close()
-        await database.close()
+        if owned:
+            await database.close()
 
 
 @asynccontextmanager

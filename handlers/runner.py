@@ -90,10 +90,10 @@ async def open_services(
     settings: Settings, sharer: Sharer, *, options: BotOptions = DEFAULT_OPTIONS
 ) -> AsyncIterator[BotServices]:
     """The handlers' services over an open database (closed on exit; ``sharer`` is not)."""
-    connection = await open_database(settings.database_path)
+    database = await open_database(settings.database_url)
     desk = ShareDesk(
         sharer,
-        ShareRepository(connection),
+        ShareRepository(database),
         jobs=JobQueue(settings.max_concurrent_jobs, settings.max_queued_jobs),
     )
     try:
@@ -103,10 +103,11 @@ async def open_services(
             limiter=RateLimiter(settings.rate_limit_per_minute),
             texts=Texts(english=settings.bot_language == "ar+en"),
             options=options,
+            database=database,
         )
     finally:
         await desk.close()
-        await connection.close()
+        await database.close()
 
 
 @asynccontextmanager
@@ -134,7 +135,7 @@ async def running_bot(
         await stack.__aenter__()
         try:
             newsroom = await stack.enter_async_context(
-                newsroom_runtime(settings, application, services.desk)
+                newsroom_runtime(settings, application, services.desk, database=services.database)
             )
             await set_commands(application, services)
             if webhook is None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from telegram.ext import Application, CallbackContext
 
 from bot.settings import Settings
+from db.database import Database
 from handlers.desk import ShareDesk
 from handlers.ratelimit import RateLimiter
 from handlers.texts import Texts
@@ -48,6 +49,8 @@ class BotServices:
     limiter: RateLimiter
     texts: Texts
     options: BotOptions = field(default_factory=BotOptions)
+    # The open database, shared with the newsroom (None: the newsroom opens its own).
+    database: Database | None = None
 
 
 def attach_services(application: Application, services: BotServices) -> None:  # type: ignore[type-arg]

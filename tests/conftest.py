@@ -9,9 +9,11 @@ import pytest
 
 from bot.ingest.sources import article_from_html_file
 from bot.models import Article
-from bot.settings import Settings, load_settings
+from bot.settings import DatabaseUrl, Settings, load_settings
 from devtools.botapi import TELEGRAM_LIMITS, BotAPIServer
 from devtools.pages import PageServer
+from devtools.pgserver import PostgresServer
+from tests.engines import postgres_server, report_skips
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_HTML = ROOT / "examples" / "sample-article.html"
@@ -57,18 +59,38 @@ def sample_html() -> str:
     return SAMPLE_HTML.read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the run (skipped loudly where none can run)."""
+    yield from postgres_server()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    report_skips(terminalreporter)
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def database_url(tmp_path: Path) -> DatabaseUrl:
+    """SQLite by default; the storage tests' folders run this over both engines."""
+    return DatabaseUrl.sqlite(tmp_path / "nashir.sqlite3")
+
+
+@pytest.fixture
+def settings(database_url: DatabaseUrl) -> Settings:
     """Embedded defaults, a temporary database, and local addresses allowed (tests only)."""
     return load_settings(
         {
-            "DATABASE_PATH": str(tmp_path / "nashir.sqlite3"),
+            "DATABASE_URL": _as_setting(database_url),
             "FETCH_ALLOW_PRIVATE_HOSTS": "true",
             "SITE_NAME": "أخبار الساحل",
             "SITE_URL": "https://akhbar-sahel.ma",
         },
         dotenv=None,
     )
+
+
+def _as_setting(url: DatabaseUrl) -> str:
+    return str(url.path) if url.path is not None else url.dsn()
 
 
 @pytest.fixture

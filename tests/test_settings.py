@@ -16,7 +16,8 @@ def test_embedded_defaults_need_no_environment() -> None:
     settings = load_settings({}, dotenv=None)
     assert settings.telegram_bot_token is None
     assert settings.telegram_api_base_url == "https://api.telegram.org"
-    assert settings.database_path == Path("data/nashir.sqlite3")
+    assert settings.database_url.path == Path("data/nashir.sqlite3")
+    assert settings.database_url.engine == "sqlite"
     assert settings.timezone.key == "Africa/Casablanca"
     assert settings.fetch_allow_private_hosts is False
     assert settings.fetch_max_bytes == 5 * 1024 * 1024

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiosqlite
+from db.database import Database
+from db.dialect import schema_script
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 _NAME = re.compile(r"(?P<number>\d{4})_(?P<name>[a-z0-9_]+)\.sql")
@@ -38,48 +39,41 @@ def discover(directory: Path = MIGRATIONS_DIR) -> tuple[Migration, ...]:
     return tuple(found[v] for v in sorted(found))
 
 
-async def schema_version(connection: aiosqlite.Connection) -> int:
+async def schema_version(database: Database) -> int:
     """The highest migration applied so far (0 for a new database)."""
-    await _ensure_table(connection)
-    async with connection.execute("SELECT MAX(version) FROM schema_version") as cursor:
-        row = await cursor.fetchone()
+    await _ensure_table(database)
+    row = await database.fetch_one("SELECT MAX(version) FROM schema_version")
     return int(row[0]) if row and row[0] is not None else 0
 
 
-async def apply_migrations(
-    connection: aiosqlite.Connection, directory: Path = MIGRATIONS_DIR
-) -> list[int]:
-    """Apply every migration newer than the database; return the versions applied."""
-    current = await schema_version(connection)
+async def apply_migrations(database: Database, directory: Path = MIGRATIONS_DIR) -> list[int]:
+    """Apply every migration newer than the database; return the versions applied.
+
+    Several workers may start at once: the guard lets one migrate while the others wait,
+    then find nothing left to do.
+    """
     applied: list[int] = []
-    for migration in discover(directory):
-        if migration.version <= current:
-            continue
-        script = migration.path.read_text(encoding="utf-8")
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        # executescript() commits anything pending first and runs the script as written, so
-        # the BEGIN/COMMIT pair below makes the file and its bookkeeping one transaction.
-        try:
-            await connection.executescript(
-                "BEGIN;\n"
+    async with database.migration_guard():
+        current = await schema_version(database)
+        for migration in discover(directory):
+            if migration.version <= current:
+                continue
+            script = schema_script(migration.path.read_text(encoding="utf-8"), database.dialect)
+            now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            # The file and its bookkeeping row commit together, or neither does.
+            await database.run_script(
                 f"{script}\n;\n"
                 "INSERT INTO schema_version (version, name, applied_at) VALUES "
-                f"({migration.version}, '{migration.name}', '{now}');\n"
-                "COMMIT;"
+                f"({migration.version}, '{migration.name}', '{now}');"
             )
-        except BaseException:
-            if connection.in_transaction:
-                await connection.rollback()
-            raise
-        applied.append(migration.version)
+            applied.append(migration.version)
     return applied
 
 
-async def _ensure_table(connection: aiosqlite.Connection) -> None:
-    await connection.execute(
+async def _ensure_table(database: Database) -> None:
+    await database.run_script(
         "CREATE TABLE IF NOT EXISTS schema_version ("
-        " version INTEGER PRIMARY KEY,"
+        " version BIGINT PRIMARY KEY,"
         " name TEXT NOT NULL,"
         " applied_at TEXT NOT NULL)"
     )
-    await connection.commit()

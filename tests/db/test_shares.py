@@ -7,12 +7,13 @@ import datetime as dt
 import io
 from pathlib import Path
 
-import aiosqlite
 import pytest
 from PIL import Image
 
 from bot.models import Article, Card, CardSize, Draft, Platform, ShareResult
+from bot.settings import DatabaseUrl
 from db import SavedShare, ShareRepository, open_database
+from db.database import Database, SQLiteDatabase
 
 
 def png(color: tuple[int, int, int], size: tuple[int, int] = (12, 6)) -> bytes:
@@ -60,22 +61,18 @@ def make_result(
     return ShareResult(article=article, slug="port-expansion", drafts=drafts, cards=cards)
 
 
-@pytest.fixture
-async def connection(tmp_path: Path) -> aiosqlite.Connection:
-    db = await open_database(tmp_path / "data" / "nashir.sqlite3")
-    yield db
-    await db.close()
+async def test_sqlite_file_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
+    database = await open_database(tmp_path / "data" / "nashir.sqlite3")
+    try:
+        assert isinstance(database, SQLiteDatabase)
+        assert (await database.fetch_one("PRAGMA journal_mode")) == ("wal",)
+        assert (await database.fetch_one("PRAGMA foreign_keys")) == (1,)
+    finally:
+        await database.close()
 
 
-async def test_connection_uses_wal_and_foreign_keys(connection: aiosqlite.Connection) -> None:
-    async with connection.execute("PRAGMA journal_mode") as cursor:
-        assert (await cursor.fetchone())[0] == "wal"
-    async with connection.execute("PRAGMA foreign_keys") as cursor:
-        assert (await cursor.fetchone())[0] == 1
-
-
-async def test_saved_share_comes_back_equal_by_every_key(connection: aiosqlite.Connection) -> None:
-    repository = ShareRepository(connection)
+async def test_saved_share_comes_back_equal_by_every_key(database: Database) -> None:
+    repository = ShareRepository(database)
     result = make_result()
     saved = await repository.save(result, source_url="https://akhbar-sahel.ma/p?id=7")
 
@@ -93,16 +90,16 @@ async def test_saved_share_comes_back_equal_by_every_key(connection: aiosqlite.C
     assert await repository.by_source("https://elsewhere.ma/") is None
 
 
-async def test_share_ids_are_short_enough_for_buttons(connection: aiosqlite.Connection) -> None:
-    saved = await ShareRepository(connection).save(make_result())
+async def test_share_ids_are_short_enough_for_buttons(database: Database) -> None:
+    saved = await ShareRepository(database).save(make_result())
     assert 1 <= len(saved.id.encode()) <= 12
     assert ":" not in saved.id
 
 
 async def test_same_article_again_keeps_its_id_and_replaces_content(
-    connection: aiosqlite.Connection,
+    database: Database,
 ) -> None:
-    repository = ShareRepository(connection)
+    repository = ShareRepository(database)
     first = await repository.save(make_result(), source_url="https://a.ma/1")
     await repository.set_file_id(first.id, CardSize.WIDE, "file-1")
 
@@ -117,8 +114,8 @@ async def test_same_article_again_keeps_its_id_and_replaces_content(
     assert (await repository.by_source("https://b.ma/2")).id == first.id  # type: ignore[union-attr]
 
 
-async def test_pasted_text_is_found_by_its_key(connection: aiosqlite.Connection) -> None:
-    repository = ShareRepository(connection)
+async def test_pasted_text_is_found_by_its_key(database: Database) -> None:
+    repository = ShareRepository(database)
     result = make_result(url=None)
     saved = await repository.save(result, text_key="abc123")
     found = await repository.by_text_key("abc123")
@@ -127,8 +124,8 @@ async def test_pasted_text_is_found_by_its_key(connection: aiosqlite.Connection)
         await repository.save(make_result(url=None))
 
 
-async def test_file_ids_and_late_cards_are_kept(connection: aiosqlite.Connection) -> None:
-    repository = ShareRepository(connection)
+async def test_file_ids_and_late_cards_are_kept(database: Database) -> None:
+    repository = ShareRepository(database)
     saved = await repository.save(make_result())
     square = Card(CardSize.SQUARE, "PNG", png((1, 2, 3), (8, 8)))
 
@@ -146,18 +143,17 @@ async def test_file_ids_and_late_cards_are_kept(connection: aiosqlite.Connection
     assert loaded.card(CardSize.SQUARE) == square
 
 
-async def test_deleting_a_share_removes_its_rows(connection: aiosqlite.Connection) -> None:
-    repository = ShareRepository(connection)
+async def test_deleting_a_share_removes_its_rows(database: Database) -> None:
+    repository = ShareRepository(database)
     saved = await repository.save(make_result(), source_url="https://a.ma/1")
-    await connection.execute("DELETE FROM shares WHERE id = ?", (saved.id,))
-    await connection.commit()
+    async with database.transaction() as tx:
+        await tx.execute("DELETE FROM shares WHERE id = ?", (saved.id,))
     for table in ("share_drafts", "share_cards", "share_sources"):
-        async with connection.execute(f"SELECT COUNT(*) FROM {table}") as cursor:
-            assert (await cursor.fetchone())[0] == 0, table
+        assert await database.fetch_one(f"SELECT COUNT(*) FROM {table}") == (0,), table
 
 
-async def test_concurrent_saves_do_not_mix_transactions(connection: aiosqlite.Connection) -> None:
-    repository = ShareRepository(connection)
+async def test_concurrent_saves_do_not_mix_transactions(database: Database) -> None:
+    repository = ShareRepository(database)
     results = [make_result(f"https://akhbar-sahel.ma/a/{n}", title=f"خبر {n}") for n in range(25)]
 
     saved = await asyncio.gather(*(repository.save(r, source_url=r.article.url) for r in results))
@@ -167,13 +163,12 @@ async def test_concurrent_saves_do_not_mix_transactions(connection: aiosqlite.Co
         assert (await repository.by_id(share.id)).result == result  # type: ignore[union-attr]
 
 
-async def test_shares_survive_reopening_the_file(tmp_path: Path) -> None:
-    path = tmp_path / "nashir.sqlite3"
-    first = await open_database(path)
+async def test_shares_survive_reopening_the_database(database_url: DatabaseUrl) -> None:
+    first = await open_database(database_url)
     saved = await ShareRepository(first).save(make_result())
     await first.close()
 
-    second = await open_database(path)
+    second = await open_database(database_url)
     try:
         assert (await ShareRepository(second).by_id(saved.id)) is not None
     finally:

@@ -154,7 +154,7 @@ def _env(api: BotAPIServer, tmp_path: Path, token: str | None) -> dict[str, str]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
     env.update(
         TELEGRAM_API_BASE_URL=api.root,
-        DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
         PYTHONPATH=str(ROOT),
     )
     if token is not None:

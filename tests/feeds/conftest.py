@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,9 +25,8 @@ from bot.newsroom.scheduler import Scheduler
 from bot.newsroom.slots import ScheduleRules
 from bot.newsroom.workflow import Newsroom, NewsroomConfig
 from bot.pipeline import ShareService, build_share_service
-from bot.settings import Settings
+from bot.settings import DatabaseUrl, Settings
 from db.connection import open_database
-from db.database import Database
 from db.drafts import DraftRepository
 from db.feeds import FeedRepository
 from db.people import LeaseRepository
@@ -37,7 +37,15 @@ from handlers.newsroom_notify import EditorsNotifier
 from handlers.newsroom_runtime import card_themes
 from handlers.retry import RetryAfterLimiter
 from handlers.texts import MESSAGES_DIR, Texts
+from tests.engines import ENGINES, engine_url
 from tests.newsroom.conftest import Clock
+
+
+@pytest.fixture(params=ENGINES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> DatabaseUrl:
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return engine_url(request, tmp_path)
+
 
 DESK_ID = -1009876543210
 ZONE = ZoneInfo("Africa/Casablanca")
@@ -95,7 +103,7 @@ async def feed_desk(
 ) -> AsyncIterator[FeedDesk]:
     clock = Clock(START)
     bot_api.group(DESK_ID, "تحرير أخبار الساحل", bot_is_admin=True)
-    database = Database(await open_database(settings.database_path))
+    database = await open_database(settings.database_url)
     service = build_share_service(settings)
     drafts = DraftRepository(database)
     feeds = FeedRepository(database)

@@ -234,13 +234,13 @@ def test_unopenable_database_is_named_not_a_crash(tmp_path) -> None:
             "PATH": "/usr/bin:/bin",
             "TELEGRAM_BOT_TOKEN": "1:fake",
             "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9",
-            "DATABASE_PATH": "db.sqlite3",
+            "DATABASE_URL": "sqlite+aiosqlite:///db.sqlite3",
         },
         timeout=120,
         check=False,
     )
     assert result.returncode == main.EXIT_INPUT
-    assert "DATABASE_PATH" in result.stderr and "internal error" not in result.stderr
+    assert "DATABASE_URL" in result.stderr and "internal error" not in result.stderr
 
 
 # --------------------------------------------------------------------------- summarize-batch

@@ -12,11 +12,18 @@ import pytest
 from bot.newsroom.models import Person, Target
 from bot.newsroom.workflow import Newsroom, NewsroomConfig
 from bot.pipeline import ShareService, build_share_service
-from bot.settings import Settings
+from bot.settings import DatabaseUrl, Settings
 from db.connection import open_database
-from db.database import Database
 from db.drafts import DraftRepository
 from db.outbox import OutboxRepository
+from tests.engines import ENGINES, engine_url
+
+
+@pytest.fixture(params=ENGINES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> DatabaseUrl:
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return engine_url(request, tmp_path)
+
 
 ROOT = Path(__file__).resolve().parents[2]
 EDITOR = Person(501, "سلمى بنعيسى", "salma")
@@ -55,7 +62,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 async def desk(settings: Settings, clock: Clock) -> AsyncIterator[Desk]:
-    database = Database(await open_database(settings.database_path))
+    database = await open_database(settings.database_url)
     service = build_share_service(settings)
     wakes: list[int] = []
     drafts = DraftRepository(database)

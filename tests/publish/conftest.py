@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,9 +20,8 @@ from bot.publish.outbox import OutboxWorker
 from bot.publish.telegram import ChannelPublisher
 from bot.publish.x import XPublisher
 from bot.publish.xclient import XClient, XCredentials, XEndpoints
-from bot.settings import Settings
+from bot.settings import DatabaseUrl, Settings
 from db.connection import open_database
-from db.database import Database
 from db.drafts import DraftRepository
 from db.outbox import OutboxRepository
 from devtools.botapi import BotAPIServer
@@ -30,7 +30,15 @@ from handlers.newsroom_notify import EditorsNotifier
 from handlers.newsroom_runtime import card_themes
 from handlers.retry import RetryAfterLimiter
 from handlers.texts import MESSAGES_DIR, Texts
+from tests.engines import ENGINES, engine_url
 from tests.newsroom.conftest import EDITOR, JOURNALIST, Clock
+
+
+@pytest.fixture(params=ENGINES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> DatabaseUrl:
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return engine_url(request, tmp_path)
+
 
 CHANNEL_ID = -1001234567890
 EDITORS_CHAT_ID = -1009876543210
@@ -83,7 +91,7 @@ async def publishing(
     clock = Clock(dt.datetime.now(dt.UTC))
     bot_api.channel(CHANNEL_ID, "أخبار الساحل", username="akhbar_sahel")
     bot_api.group(EDITORS_CHAT_ID, "تحرير أخبار الساحل")
-    database = Database(await open_database(settings.database_path))
+    database = await open_database(settings.database_url)
     service = build_share_service(settings)
     drafts = DraftRepository(database)
     outbox = OutboxRepository(database)
