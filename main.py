@@ -151,6 +151,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--webhook-url", default=None, help="public HTTPS URL Telegram posts to")
     run.add_argument("--listen", default="127.0.0.1", help="address to listen on (webhook)")
     run.add_argument("--port", type=int, default=8443, help="port to listen on (webhook)")
+    run.add_argument(
+        "--workers",
+        type=int,
+        choices=range(1, 65),
+        metavar="N",
+        default=1,
+        help="webhook worker processes sharing the port (needs PostgreSQL; default 1)",
+    )
+    # Set by the supervisor of --workers for each worker it starts.
+    run.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
+    run.add_argument("--no-register", action="store_true", help=argparse.SUPPRESS)
+    run.add_argument("--pipeline-workers", type=int, default=None, help=argparse.SUPPRESS)
     return parser
 
 
@@ -309,9 +321,31 @@ def _batch_records(text: str, source: str) -> Iterator[dict[str, object]]:
 
 
 def command_run(settings: Settings, args: argparse.Namespace) -> int:
+    from handlers.fleet import run_workers
     from handlers.runner import run_bot
 
-    return run_bot(settings, webhook_url=args.webhook_url, listen=args.listen, port=args.port)
+    if args.workers > 1:
+        if not args.webhook_url:
+            print(
+                "error: --workers needs --webhook-url (workers share a webhook)", file=sys.stderr
+            )
+            return EXIT_USAGE
+        return run_workers(
+            settings,
+            count=args.workers,
+            webhook_url=args.webhook_url,
+            listen=args.listen,
+            port=args.port,
+        )
+    return run_bot(
+        settings,
+        webhook_url=args.webhook_url,
+        listen=args.listen,
+        port=args.port,
+        workers=args.pipeline_workers,
+        reuse_port=args.reuse_port,
+        register_webhook=not args.no_register,
+    )
 
 
 COMMANDS = {

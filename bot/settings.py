@@ -192,6 +192,8 @@ _SPEC: dict[str, tuple[str, Callable[[str], Any], str]] = {
     "RATE_LIMIT_PER_MINUTE": ("rate_limit_per_minute", _parse_positive_int, "5"),
     "MAX_CONCURRENT_JOBS": ("max_concurrent_jobs", _parse_positive_int, "8"),
     "MAX_QUEUED_JOBS": ("max_queued_jobs", _parse_positive_int, "100"),
+    "WEBHOOK_CONCURRENCY": ("webhook_concurrency", _parse_positive_int, "32"),
+    "INBOX_LEASE_SECONDS": ("inbox_lease_seconds", _parse_positive_int, "60"),
     "DATABASE_URL": ("database_url", DatabaseUrl.parse, "sqlite+aiosqlite:///data/nashir.sqlite3"),
     "TIMEZONE": ("timezone", _parse_zone, "Africa/Casablanca"),
     "X_API_KEY": ("x_api_key", _parse_secret, ""),
@@ -254,6 +256,8 @@ class Settings:
     rate_limit_per_minute: int
     max_concurrent_jobs: int
     max_queued_jobs: int
+    webhook_concurrency: int
+    inbox_lease_seconds: int
     database_url: DatabaseUrl
     timezone: ZoneInfo
     x_api_key: Secret | None

@@ -25,10 +25,19 @@ class BotProcess:
         api: the local Bot API server the bot talks to (its ``TELEGRAM_API_BASE_URL``).
         env: settings as environment variables.
         workdir: the process's folder (its ``data/`` and logs live there).
+        args: more arguments for ``run`` (``--webhook-url …`` for a webhook worker).
     """
 
-    def __init__(self, api: BotAPIServer, env: Mapping[str, str], workdir: Path) -> None:
+    def __init__(
+        self,
+        api: BotAPIServer,
+        env: Mapping[str, str],
+        workdir: Path,
+        *,
+        args: tuple[str, ...] = (),
+    ) -> None:
         self._api = api
+        self._args = args
         self._workdir = workdir
         self._env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -47,12 +56,12 @@ class BotProcess:
         return self._workdir / f"bot-{self.starts}.log"
 
     def start(self) -> BotProcess:
-        """Start and wait until the bot polls for updates (it is answering then)."""
+        """Start and wait until the bot answers (it polls for updates, or says it runs)."""
         mark = self._api.mark()
         self.starts += 1
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "main.py"), "run"],
+            [sys.executable, str(ROOT / "main.py"), "run", *self._args],
             cwd=self._workdir,
             env=self._env,
             stdout=log,
@@ -61,13 +70,26 @@ class BotProcess:
         )
         log.close()
         deadline = time.monotonic() + START_TIMEOUT
-        while not self._api.find("getUpdates", since=mark, ok=None):
+        while not self._ready(mark):
             if self.process.poll() is not None:
                 raise RuntimeError(f"the bot exited at start: {self.log_path.read_text()[-2000:]}")
             if time.monotonic() > deadline:
                 raise TimeoutError("the bot did not start polling")
             time.sleep(0.05)
         return self
+
+    @property
+    def pid(self) -> int:
+        if self.process is None:
+            raise RuntimeError("not started")
+        return self.process.pid
+
+    def _ready(self, mark: int) -> bool:
+        if "--webhook-url" in self._args:
+            # A webhook worker may not register the hook itself: its own log line says when
+            # it is listening and handling.
+            return b" is running (webhook)" in self.log_path.read_bytes()
+        return bool(self._api.find("getUpdates", since=mark, ok=None))
 
     def kill(self) -> None:
         """SIGKILL to the bot and everything it started: no cleanup runs."""

@@ -66,6 +66,20 @@ class MissingTokenError(BotStartupError):
     message_en = "TELEGRAM_BOT_TOKEN is not set."
 
 
+class MissingWebhookSecretError(BotStartupError):
+    message_ar = (
+        "عدة عمليات تتقاسم الـwebhook: اضبط TELEGRAM_WEBHOOK_SECRET بقيمة واحدة لها جميعاً."
+    )
+    message_en = "Workers sharing a webhook need one TELEGRAM_WEBHOOK_SECRET: set it."
+
+
+class SingleProcessDatabaseError(BotStartupError):
+    message_ar = (
+        "قاعدة SQLite تخدم عملية واحدة: لتشغيل عدة عمليات استعمل PostgreSQL في DATABASE_URL."
+    )
+    message_en = "SQLite serves one process: several workers need PostgreSQL in DATABASE_URL."
+
+
 class RejectedTokenError(BotStartupError):
     message_ar = "رفض تيليغرام رمز البوت: تحقق من قيمة TELEGRAM_BOT_TOKEN."
     message_en = "Telegram rejected the bot token (TELEGRAM_BOT_TOKEN)."

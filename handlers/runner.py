@@ -27,7 +27,13 @@ from db.connection import open_database
 from db.shares import ShareRepository
 from handlers.app import ALLOWED_UPDATES, build_application
 from handlers.desk import JobQueue, ShareDesk, Sharer
-from handlers.errors import BotStartupError, MissingTokenError, startup_error
+from handlers.errors import (
+    BotStartupError,
+    MissingTokenError,
+    MissingWebhookSecretError,
+    startup_error,
+)
+from handlers.ingress import Ingress, IngressConfig
 from handlers.newsroom_runtime import background_work, newsroom_runtime
 from handlers.ratelimit import RateLimiter
 from handlers.redact import redacted_logs
@@ -63,6 +69,9 @@ class WebhookOptions:
     listen: str
     port: int
     secret_token: str = field(repr=False)
+    # Several worker processes: they share the port, and only the first registers the hook.
+    reuse_port: bool = False
+    register: bool = True
 
     @property
     def url_path(self) -> str:
@@ -70,11 +79,30 @@ class WebhookOptions:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, *, url: str, listen: str, port: int
+        cls,
+        settings: Settings,
+        *,
+        url: str,
+        listen: str,
+        port: int,
+        reuse_port: bool = False,
+        register: bool = True,
     ) -> WebhookOptions:
+        """Raises :class:`MissingWebhookSecretError` when processes may share the webhook
+        (PostgreSQL) and no secret is configured: each would make up its own, and every
+        process but the last to register would refuse Telegram's deliveries."""
         configured = settings.telegram_webhook_secret
+        if not configured and settings.database_url.engine != "sqlite":
+            raise MissingWebhookSecretError("TELEGRAM_WEBHOOK_SECRET is empty")
         secret = configured.reveal() if configured else secrets.token_urlsafe(32)
-        return cls(url=url, listen=listen, port=port, secret_token=secret)
+        return cls(
+            url=url,
+            listen=listen,
+            port=port,
+            secret_token=secret,
+            reuse_port=reuse_port,
+            register=register,
+        )
 
 
 def require_token(settings: Settings) -> str:
@@ -124,6 +152,7 @@ async def running_bot(
     with redacted_logs(*hidden):
         application = build_application(token, settings.telegram_api_base_url, services)
         receiver: WebhookReceiver | None = None
+        ingress: Ingress | None = None
         try:
             await application.initialize()
         except TelegramError as error:
@@ -143,21 +172,30 @@ async def running_bot(
                     timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES)
                 )
             else:
+                if services.database is None:
+                    raise RuntimeError("webhook mode needs the bot's database for its inbox")
+                ingress = Ingress(
+                    application, services.database, config=IngressConfig.from_settings(settings)
+                )
                 receiver = WebhookReceiver(
-                    application,
+                    ingress.accept,
                     listen=webhook.listen,
                     port=webhook.port,
                     url_path=webhook.url_path,
                     secret_token=webhook.secret_token,
+                    reuse_port=webhook.reuse_port,
                 )
                 await receiver.start()  # listening before Telegram is told where to post
-                await application.bot.set_webhook(
-                    webhook.url,
-                    secret_token=webhook.secret_token,
-                    allowed_updates=list(ALLOWED_UPDATES),
-                )
+                if webhook.register:
+                    await application.bot.set_webhook(
+                        webhook.url,
+                        secret_token=webhook.secret_token,
+                        allowed_updates=list(ALLOWED_UPDATES),
+                    )
             await application.start()
             await stack.enter_async_context(background_work(newsroom))
+            if ingress is not None:
+                await stack.enter_async_context(handling(ingress))
             logger.info(
                 "Nashir bot @%s is running (%s) against %s",
                 application.bot.username,
@@ -175,6 +213,18 @@ async def running_bot(
             if application.running:
                 await application.stop()
             await application.shutdown()
+
+
+@asynccontextmanager
+async def handling(ingress: Ingress) -> AsyncIterator[None]:
+    """The inbox handled in the background until the block ends."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(ingress.run(stop), name="nashir-inbox")
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.gather(task, return_exceptions=True)
 
 
 async def set_commands(application: Application, services: BotServices) -> None:  # type: ignore[type-arg]
@@ -235,6 +285,8 @@ def run_bot(
     share_service_factory: ShareServiceFactory | None = None,
     workers: int | None = None,
     options: BotOptions = DEFAULT_OPTIONS,
+    reuse_port: bool = False,
+    register_webhook: bool = True,
 ) -> int:
     """Run the bot until SIGINT/SIGTERM; return the process exit code.
 
@@ -249,6 +301,8 @@ def run_bot(
         workers: worker processes for the pipeline (default: one per CPU); 0 runs it in
             this process, in the pipeline's own threads.
         options: behaviour tunables.
+        reuse_port: share the webhook port with other worker processes.
+        register_webhook: call setWebhook (one worker of several does).
 
     Returns:
         0 after a clean stop, 2 when the bot could not start (the reason is logged).
@@ -271,7 +325,14 @@ def run_bot(
     try:
         require_token(settings)
         webhook = (
-            WebhookOptions.from_settings(settings, url=webhook_url, listen=listen, port=port)
+            WebhookOptions.from_settings(
+                settings,
+                url=webhook_url,
+                listen=listen,
+                port=port,
+                reuse_port=reuse_port,
+                register=register_webhook,
+            )
             if webhook_url
             else None
         )
