@@ -122,6 +122,10 @@ class Ingress:
     def wake(self) -> None:
         self._wakeup.set()
 
+    async def health(self) -> dict[str, Any]:
+        """For ``GET /healthz``: the database answers, and how much waits in the inbox."""
+        return {"inbox_open": await self.inbox.open_count(), "handling": len(self._running)}
+
     async def run(self, stop: asyncio.Event) -> None:
         """Handle stored updates until ``stop``; then let the handlers under way finish."""
         await self._database.listen(CHANNEL, self.wake)

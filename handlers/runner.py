@@ -184,6 +184,7 @@ async def running_bot(
                     url_path=webhook.url_path,
                     secret_token=webhook.secret_token,
                     reuse_port=webhook.reuse_port,
+                    health=ingress.health,
                 )
                 await receiver.start()  # listening before Telegram is told where to post
                 if webhook.register:

@@ -34,6 +34,8 @@ MAX_BODY = 1024 * 1024
 
 
 Accept = Callable[[dict[str, Any]], Awaitable[bool]]
+Health = Callable[[], Awaitable[dict[str, Any]]]
+HEALTH_PATH = "/healthz"
 
 
 class WebhookReceiver:
@@ -46,6 +48,8 @@ class WebhookReceiver:
         url_path: path Telegram posts to (without the leading slash).
         secret_token: the value every request must carry; compared in constant time.
         reuse_port: let other worker processes listen on the same port.
+        health: answers ``GET /healthz`` for the load balancer (its figures, or an
+            exception when this worker cannot work: then 503).
     """
 
     def __init__(
@@ -57,6 +61,7 @@ class WebhookReceiver:
         url_path: str,
         secret_token: str,
         reuse_port: bool = False,
+        health: Health | None = None,
     ) -> None:
         if not secret_token:
             raise ValueError("a webhook needs a secret token")
@@ -66,6 +71,7 @@ class WebhookReceiver:
         self._path = "/" + url_path.strip("/")
         self._secret = secret_token.encode()
         self._reuse_port = reuse_port
+        self._health = health
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
@@ -74,6 +80,8 @@ class WebhookReceiver:
         app.router.add_post(self._path, self._receive)
         if self._path != "/":
             app.router.add_post(self._path + "/", self._receive)
+        if self._health is not None:
+            app.router.add_get(HEALTH_PATH, self._report_health)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(
@@ -109,6 +117,15 @@ class WebhookReceiver:
             logger.exception("webhook: update %s could not be stored", data["update_id"])
             return web.Response(status=HTTPStatus.INTERNAL_SERVER_ERROR)
         return web.Response(status=HTTPStatus.OK)
+
+    async def _report_health(self, _request: web.Request) -> web.Response:
+        assert self._health is not None
+        try:
+            figures = await self._health()
+        except Exception as error:  # the database is away: take this worker out of rotation
+            logger.warning("health check failed (%s)", type(error).__name__)
+            return web.json_response({"ok": False}, status=HTTPStatus.SERVICE_UNAVAILABLE)
+        return web.json_response({"ok": True, **figures})
 
 
 def is_update(data: object) -> bool:

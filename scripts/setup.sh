@@ -2,9 +2,19 @@
 # Set up everything Nashir needs on a fresh Debian machine with Python 3.11+:
 # the system library Pillow's Raqm layout loads (libfribidi0, when run as root), a virtual
 # environment in .venv, a current pip, and the project's packages with the test tools.
+# With --with-postgresql (scripts/test.sh passes it) it also installs the PostgreSQL server
+# when run as root, so that the tests cover both storage engines.
 # Safe to run again: it reinstalls packages only when pyproject.toml changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+WITH_POSTGRESQL=0
+for arg in "$@"; do
+    case "$arg" in
+        --with-postgresql) WITH_POSTGRESQL=1 ;;
+        *) echo "setup: unknown option $arg" >&2; exit 2 ;;
+    esac
+done
 
 PYTHON="${PYTHON:-python3}"
 VENV=".venv"
@@ -28,6 +38,15 @@ if ! ldconfig -p 2>/dev/null | grep -q 'libfribidi\.so\.0'; then
     if ! apt_install libfribidi0; then
         echo "setup: libfribidi0 is missing and this is not root: cards will use the slower" >&2
         echo "       fallback text engine. Ask an administrator: apt-get install libfribidi0" >&2
+    fi
+fi
+
+if [ "$WITH_POSTGRESQL" -eq 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+        && ! command -v initdb >/dev/null 2>&1; then
+    # The tests start a throwaway server of their own (as the 'postgres' user when root).
+    if ! apt_install postgresql; then
+        echo "setup: PostgreSQL is not installed and this is not root (or apt failed): its" >&2
+        echo "       tests will be skipped. Ask an administrator: apt-get install postgresql" >&2
     fi
 fi
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import SettingsError
-from bot.settings import load_settings, read_dotenv, setting_names
+from bot.settings import DatabaseUrl, load_settings, read_dotenv, setting_names
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,3 +72,45 @@ def test_env_example_documents_every_setting_with_a_valid_default() -> None:
     example = read_dotenv(ROOT / ".env.example")
     assert list(example) == list(setting_names())
     load_settings(example, dotenv=None)  # every documented default parses
+
+
+@pytest.mark.parametrize(
+    ("raw", "engine", "path"),
+    [
+        ("sqlite+aiosqlite:///data/nashir.sqlite3", "sqlite", Path("data/nashir.sqlite3")),
+        ("sqlite+aiosqlite:////var/lib/nashir/n.db", "sqlite", Path("/var/lib/nashir/n.db")),
+        ("sqlite:///n.db", "sqlite", Path("n.db")),
+        ("data/other.sqlite3", "sqlite", Path("data/other.sqlite3")),
+        ("postgresql://nashir:pw@db:5432/nashir", "postgresql", None),
+        ("postgres://nashir@db/nashir", "postgresql", None),
+        ("postgresql+asyncpg://nashir@db/nashir", "postgresql", None),
+    ],
+)
+def test_database_urls_name_an_sqlite_file_or_a_postgresql_server(
+    raw: str, engine: str, path: Path | None
+) -> None:
+    url = DatabaseUrl.parse(raw)
+    assert url.engine == engine and url.path == path
+    if engine == "postgresql":
+        assert url.dsn().startswith("postgresql://")
+
+
+@pytest.mark.parametrize("raw", ["", "mysql://db/x", "sqlite+aiosqlite://", "postgresql://"])
+def test_a_database_url_that_names_nothing_usable_is_refused(raw: str) -> None:
+    with pytest.raises(SettingsError, match="DATABASE_URL"):
+        load_settings({"DATABASE_URL": raw}, dotenv=None)
+
+
+def test_the_database_password_never_shows() -> None:
+    url = DatabaseUrl.parse("postgresql://nashir:s3cr3t-pw@db:5432/nashir?password=again")
+    settings = load_settings({"DATABASE_URL": url.dsn()}, dotenv=None)
+    for shown in (str(url), repr(url), repr(settings), f"{settings.database_url}"):
+        assert "s3cr3t-pw" not in shown and "again" not in shown
+    assert "nashir:***@db:5432/nashir" in str(url)
+
+
+def test_the_older_database_path_setting_still_names_the_file() -> None:
+    settings = load_settings({"DATABASE_PATH": "/srv/nashir/old.sqlite3"}, dotenv=None)
+    assert settings.database_url.path == Path("/srv/nashir/old.sqlite3")
+    both = {"DATABASE_PATH": "old.sqlite3", "DATABASE_URL": "sqlite:///new.sqlite3"}
+    assert load_settings(both, dotenv=None).database_url.path == Path("new.sqlite3")

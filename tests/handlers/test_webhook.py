@@ -124,3 +124,56 @@ async def test_a_body_that_is_not_an_update_is_a_bad_request_and_the_receiver_ke
 def test_a_webhook_without_a_secret_is_refused() -> None:
     with pytest.raises(ValueError):
         WebhookReceiver(Store().accept, listen="127.0.0.1", port=1, url_path="h", secret_token="")
+
+
+async def test_the_health_check_says_whether_this_worker_can_work() -> None:
+    healthy = True
+
+    async def health() -> dict[str, Any]:
+        if not healthy:
+            raise OSError("connection refused")
+        return {"inbox_open": 3}
+
+    port = free_port()
+    receiver = WebhookReceiver(
+        Store().accept,
+        listen="127.0.0.1",
+        port=port,
+        url_path="hook",
+        secret_token=SECRET,
+        health=health,
+    )
+    await receiver.start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"http://127.0.0.1:{port}/healthz") as answer:
+                assert answer.status == 200
+                assert await answer.json() == {"ok": True, "inbox_open": 3}
+            healthy = False
+            async with session.get(f"http://127.0.0.1:{port}/healthz") as answer:
+                assert answer.status == 503
+    finally:
+        await receiver.stop()
+
+
+def test_workers_on_postgresql_must_share_a_configured_secret() -> None:
+    from bot.settings import load_settings
+    from handlers.errors import MissingWebhookSecretError
+    from handlers.runner import WebhookOptions
+
+    shared = load_settings({"DATABASE_URL": "postgresql://nashir@db.internal/nashir"}, dotenv=None)
+    with pytest.raises(MissingWebhookSecretError):
+        WebhookOptions.from_settings(shared, url="https://b.ma/hook", listen="0.0.0.0", port=8443)
+    configured = load_settings(
+        {
+            "DATABASE_URL": "postgresql://nashir@db.internal/nashir",
+            "TELEGRAM_WEBHOOK_SECRET": SECRET,
+        },
+        dotenv=None,
+    )
+    options = WebhookOptions.from_settings(
+        configured, url="https://b.ma/hook", listen="0.0.0.0", port=8443
+    )
+    assert options.secret_token == SECRET
+    alone = load_settings({}, dotenv=None)  # SQLite: one process, a secret made per start
+    assert WebhookOptions.from_settings(alone, url="https://b.ma/h", listen="::", port=1)
