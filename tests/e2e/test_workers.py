@@ -22,6 +22,7 @@ import pytest
 from devtools.balancer import Balancer
 from devtools.botapi import BotAPIServer, Call
 from devtools.botprocess import BotProcess
+from devtools.desk_player import CHANNEL, DESK_ID, EDITOR, Desk
 from devtools.pages import PageServer, Route
 from devtools.pgserver import PostgresServer
 from devtools.ports import free_port
@@ -72,6 +73,9 @@ def fleet(bot_api: BotAPIServer, postgres: PostgresServer, tmp_path: Path) -> It
         "INBOX_LEASE_SECONDS": str(LEASE_S),
         "FETCH_ALLOW_PRIVATE_HOSTS": "true",
         "SITE_NAME": "أخبار الساحل",
+        "EDITOR_CHAT_ID": str(DESK_ID),
+        "EDITOR_USER_IDS": str(EDITOR),
+        "CHANNEL_ID": CHANNEL,
     }
     workers = []
     for number, port in enumerate(ports):
@@ -172,6 +176,39 @@ def test_a_worker_killed_after_answering_loses_nothing(
     time.sleep(2)
     assert len(bot_api.find("sendPhoto", chat_id=reader["id"])) == 1 == len(photos)
     assert page_server.requests.count(path) == 2  # the other worker did it again, once
+
+
+def test_an_edit_asked_by_one_worker_is_answered_through_the_other(
+    fleet: Fleet, bot_api: BotAPIServer, article_url: str
+) -> None:
+    """The question «what is the new channel text?» and the editor's answer reach different
+    workers: the pending question lives in the database, not in a process."""
+    desk = Desk.open(bot_api)
+    draft = desk.submit(article_url)
+    mark = bot_api.mark()
+    desk.press(draft.result, "✏️ تعديل")
+    bot_api.wait_for("editMessageReplyMarkup", since=mark, chat_id=DESK_ID, timeout=30)
+    mark = bot_api.mark()
+    desk.press(draft.result, "نص القناة")
+    prompt = bot_api.wait_for(
+        "sendMessage",
+        since=mark,
+        chat_id=DESK_ID,
+        where=lambda c: "force_reply" in c.params.get("reply_markup", {}),
+        timeout=30,
+    )[0]
+    asked_by = fleet.balancer.forwarded[-1].backend
+
+    new_text = "محطة أكادير لتحلية مياه البحر بالطاقة الشمسية تدخل الخدمة هذا الأسبوع"
+    mark = bot_api.mark()
+    bot_api.send_message(
+        bot_api.user(EDITOR, "سلمى"), new_text, chat=desk.group, reply_to=prompt.result
+    )
+    bot_api.wait_for("editMessageCaption", since=mark, chat_id=DESK_ID, timeout=30)
+
+    assert fleet.balancer.forwarded[-1].backend != asked_by
+    shown = bot_api.messages[(DESK_ID, draft.result["message_id"])]["caption"]
+    assert new_text in shown
 
 
 def test_run_with_workers_starts_them_on_one_port_and_restarts_a_killed_one(
