@@ -192,7 +192,7 @@ _SPEC: dict[str, tuple[str, Callable[[str], Any], str]] = {
     "RATE_LIMIT_PER_MINUTE": ("rate_limit_per_minute", _parse_positive_int, "5"),
     "MAX_CONCURRENT_JOBS": ("max_concurrent_jobs", _parse_positive_int, "8"),
     "MAX_QUEUED_JOBS": ("max_queued_jobs", _parse_positive_int, "100"),
-    "WEBHOOK_CONCURRENCY": ("webhook_concurrency", _parse_positive_int, "32"),
+    "WEBHOOK_CONCURRENCY": ("webhook_concurrency", _parse_positive_int, "256"),
     "INBOX_LEASE_SECONDS": ("inbox_lease_seconds", _parse_positive_int, "60"),
     "DATABASE_URL": ("database_url", DatabaseUrl.parse, "sqlite+aiosqlite:///data/nashir.sqlite3"),
     "TIMEZONE": ("timezone", _parse_zone, "Africa/Casablanca"),

@@ -51,7 +51,7 @@ class IngressConfig:
         keep: how long handled updates are remembered to recognise a redelivery.
     """
 
-    concurrency: int = 32
+    concurrency: int = 256
     lease: dt.timedelta = dt.timedelta(seconds=60)
     poll: float = 1.0
     max_attempts: int = 3
