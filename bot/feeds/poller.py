@@ -47,8 +47,8 @@ logger = logging.getLogger(__name__)
 # mid-poll: it is polled again. Longer than any poll takes (a fetch and at most
 # ``max_items`` articles through the pipeline), so a slow poll is never polled twice.
 CLAIM_STALE = dt.timedelta(minutes=15)
-# While another process leads, look again this often (becoming the leader wakes the loop).
-FOLLOWER_WAIT = 60.0
+# The longest sleep between two looks at the feeds (becoming the leader wakes the loop).
+MAX_WAIT = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,9 +243,9 @@ class FeedPoller:
                 logger.exception("feed polling failed")
             due = await self._feeds.next_due() if leading else None
             wait = (
-                FOLLOWER_WAIT
+                MAX_WAIT
                 if due is None
-                else min(max((due - self._clock()).total_seconds(), 1.0), FOLLOWER_WAIT)
+                else min(max((due - self._clock()).total_seconds(), 1.0), MAX_WAIT)
             )
             waiters = [
                 asyncio.ensure_future(stop.wait()),

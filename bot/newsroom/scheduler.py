@@ -25,8 +25,10 @@ from bot.newsroom.queue import PostingQueue
 logger = logging.getLogger(__name__)
 
 POLL = 30.0
-# A claim older than this (its holder died between claiming a draft and starting it, a
-# moment's work) is taken over; starting twice is impossible anyway (the version check).
+# A claim this old on a draft still due was left by a leader that died between claiming and
+# starting it (a moment's work): it is taken over, so the post is late, never lost. Longer
+# than the lease so that hosts whose clocks differ by up to this much still see each other's
+# claims as fresh; starting twice stays impossible anyway (the version check).
 CLAIM_STALE = dt.timedelta(minutes=2)
 # Claims are kept this long, then pruned (once an hour): by then their work is long done.
 KEEP_RUNS = dt.timedelta(days=2)
@@ -142,8 +144,9 @@ class Scheduler:
     async def _claim(self, draft: NewsroomDraft, now: dt.datetime) -> bool:
         if self._runs is None or draft.scheduled_at is None:
             return True
+        stale = max(CLAIM_STALE, self.leadership.ttl)
         return await self._runs.claim(
-            _task(draft), draft.scheduled_at, self.holder, now, stale_after=CLAIM_STALE
+            _task(draft), draft.scheduled_at, self.holder, now, stale_after=stale
         )
 
     async def _release(self, draft: NewsroomDraft) -> None:

@@ -215,3 +215,38 @@ async def test_a_draft_changed_while_it_is_started_goes_out_at_the_next_pass(
     assert [x.id for x in await scheduler.tick()] == [draft_id]
     current = await d.drafts.get(draft_id)
     assert current is not None and current.targets == frozenset({Target.CHANNEL})
+
+
+async def test_a_post_claimed_by_a_leader_that_died_goes_out_once_the_claim_is_stale(
+    feed_desk: FeedDesk,
+) -> None:
+    d = feed_desk
+    link = d.serve_story(0)
+    feed = await d.add("/feed.xml", policy=FeedPolicy.AUTO, body=rss([entry(0, link, START)]))
+    ((_, draft_id),) = (await d.poll(feed)).taken
+    draft = await d.drafts.get(draft_id)
+    assert draft is not None and draft.scheduled_at is not None
+    d.clock.now = draft.scheduled_at
+    # The last leader claimed it, then was killed before starting it.
+    task = f"publish:{draft_id}"
+    assert await d.runs.claim(task, draft.scheduled_at, "web-1:101:aa", d.clock.now)
+    assert await d.scheduler.tick() == []  # a live leader may be starting it right now
+    d.clock.advance(seconds=119)
+    assert await d.scheduler.tick() == []
+    d.clock.advance(seconds=1)  # two minutes after the claim: its holder is gone
+    assert [x.id for x in await d.scheduler.tick()] == [draft_id]
+    assert await d.runs.holder(task, draft.scheduled_at) == d.scheduler.holder
+
+
+async def test_a_round_claimed_by_a_poller_that_died_is_polled_once_the_claim_is_stale(
+    feed_desk: FeedDesk,
+) -> None:
+    d = feed_desk
+    link = d.serve_story(0)
+    feed = await d.add("/feed.xml", body=rss([entry(0, link, START)]))
+    # The last leader claimed this round, then was killed mid-poll.
+    assert await d.runs.claim(f"feed:{feed.id}", feed.next_poll_at, "web-1:101:aa", START)
+    assert await d.poller.poll_due() == []  # a slow poll may still be under way
+    d.clock.advance(minutes=15)
+    (report,) = await d.poller.poll_due()
+    assert report.feed.id == feed.id and len(report.taken) == 1
