@@ -44,9 +44,10 @@ class Failover:
     released_on_stop: bool  # the survivor's clean stop left no lease behind
 
 
-def environment(url: DatabaseUrl, ttl: int) -> dict[str, str]:
+def environment(database: str, ttl: int) -> dict[str, str]:
+    """Settings of a newsroom process, as environment variables (``database``: DATABASE_URL)."""
     return {
-        "DATABASE_URL": url.dsn(),
+        "DATABASE_URL": database,
         "EDITOR_CHAT_ID": str(DESK_ID),
         "EDITOR_USER_IDS": str(EDITOR),
         "CHANNEL_ID": CHANNEL,
@@ -60,7 +61,7 @@ async def run_failover(
     api: BotAPIServer, url: DatabaseUrl, workdir: Path, *, ttl: int, due_in: float
 ) -> Failover:
     """Start two processes, schedule a post ``due_in`` seconds ahead, kill the leader."""
-    env = environment(url, ttl)
+    env = environment(url.dsn(), ttl)
     Desk.open(api)
     database = await open_database(url)
     service = build_share_service(load_settings(env, dotenv=None))

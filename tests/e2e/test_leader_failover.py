@@ -5,14 +5,21 @@ lease over and the post reaches the channel once — neither lost nor doubled.""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
 from bot.newsroom.models import DraftStatus
 from bot.settings import DatabaseUrl
+from db.connection import open_database
+from db.people import LeaseRepository
 from devtools.botapi import BotAPIServer
-from devtools.failover import run_failover
+from devtools.failover import environment, run_failover
+from devtools.newsroomprocess import READY, NewsroomProcess
 from devtools.pgserver import PostgresServer
 from tests.engines import fresh_schema
 
@@ -20,6 +27,7 @@ pytestmark = pytest.mark.slow
 
 # Short, so the test waits seconds for the dead leader's lease to end.
 TTL = 3
+SETTLE = 60.0  # seconds to wait for what should happen (the lease left behind runs an hour)
 
 
 @pytest.fixture
@@ -40,3 +48,44 @@ async def test_the_leader_killed_another_takes_over_and_the_post_goes_out_once(
     assert result.posts == 1
     # The survivor stopped cleanly: the lease was given up, nobody needs wait for it to end.
     assert result.released_on_stop
+
+
+async def test_the_one_process_on_sqlite_leads_at_once_and_hands_over_on_stop(
+    bot_api: BotAPIServer, tmp_path: Path
+) -> None:
+    """A lease left by a killed process (an hour still to run) does not hold up the restart;
+    a clean stop gives the lease up."""
+    path = tmp_path / "nashir.sqlite3"
+    database = await open_database(DatabaseUrl.sqlite(path))
+    try:
+        leases = LeaseRepository(database)
+        left = await leases.take(
+            "scheduler", "vm:4242:dead00", now=dt.datetime.now(dt.UTC), ttl=dt.timedelta(hours=1)
+        )
+        assert left
+        env = environment(str(path), 3600)
+        process = NewsroomProcess(bot_api, env, tmp_path, "restarted")
+        await asyncio.to_thread(process.start)
+        try:
+            holder = process.log().split(f"{READY}: ", 1)[1].split()[0]
+            assert holder.split(":")[1] == str(process.pid)
+            assert await wait_for(lambda: _holds(leases, holder)), process.log()[-2000:]
+        finally:
+            await asyncio.to_thread(process.stop)
+        assert await leases.current("scheduler") is None
+    finally:
+        await database.close()
+
+
+async def _holds(leases: LeaseRepository, holder: str) -> bool:
+    current = await leases.current("scheduler")
+    return current is not None and current[0] == holder
+
+
+async def wait_for(condition: Callable[[], Awaitable[bool]]) -> bool:
+    deadline = time.monotonic() + SETTLE
+    while time.monotonic() < deadline:
+        if await condition():
+            return True
+        await asyncio.sleep(0.05)
+    return await condition()
