@@ -214,6 +214,7 @@ _SPEC: dict[str, tuple[str, Callable[[str], Any], str]] = {
     "FEED_ALERT_AFTER_FAILURES": ("feed_alert_after_failures", _parse_positive_int, "3"),
     "BREAKING_KEYWORDS": ("breaking_keywords", _parse_keywords, "عاجل"),
     "SCHEDULE_GRACE_MINUTES": ("schedule_grace_minutes", _parse_positive_int, "30"),
+    "LEADER_LEASE_SECONDS": ("leader_lease_seconds", _parse_positive_int, "30"),
     "SITE_NAME": ("site_name", str.strip, ""),
     "SITE_URL": ("site_url", _parse_optional_url, ""),
     "BRAND_COLOR": ("brand_color", _parse_color, "#0E2038"),
@@ -274,6 +275,7 @@ class Settings:
     feed_alert_after_failures: int
     breaking_keywords: tuple[str, ...]
     schedule_grace_minutes: int
+    leader_lease_seconds: int
     site_name: str
     site_url: str | None
     brand_color: str

@@ -72,6 +72,10 @@ def take_lease(dialect: Dialect) -> str:
     """Take or renew a named lease; parameters: name, holder, expires_at, holder, now.
 
     Changes a row (rowcount 1) only for the current holder or when the lease has expired.
+    On PostgreSQL two workers racing for a free or expired lease cannot both win: the loser's
+    ``ON CONFLICT`` waits for the winner's row and re-checks the condition against it (read
+    committed), finding it held and unexpired. A plain row in a short transaction, so it works
+    through PgBouncer in transaction mode, where session-level advisory locks do not.
     """
     del dialect  # the same upsert on both engines
     return (
@@ -79,6 +83,20 @@ def take_lease(dialect: Dialect) -> str:
         " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,"
         " expires_at = excluded.expires_at"
         " WHERE leases.holder = ? OR leases.expires_at <= ?"
+    )
+
+
+def seize_lease(dialect: Dialect) -> str:
+    """Take a named lease whoever holds it; parameters: name, holder, expires_at.
+
+    For the single process on SQLite, which leads by definition: a row left by a process that
+    was killed must not hold up its successor until it expires.
+    """
+    del dialect
+    return (
+        "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,"
+        " expires_at = excluded.expires_at"
     )
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from bot.newsroom.models import EditField, PendingInput, Person
 from db.database import Database, from_text, to_text
-from db.dialect import take_lease
+from db.dialect import seize_lease, take_lease
 
 
 class PeopleRepository:
@@ -129,16 +129,32 @@ class LeaseRepository:
 
     def __init__(self, database: Database) -> None:
         self._db = database
-        self._sql = take_lease(database.dialect)
+        self._take = take_lease(database.dialect)
+        self._seize = seize_lease(database.dialect)
 
     async def take(self, name: str, holder: str, *, now: dt.datetime, ttl: dt.timedelta) -> bool:
         """Take or renew ``name`` for ``ttl``; False while someone else holds it."""
         async with self._db.transaction() as tx:
             changed = await tx.execute(
-                self._sql, (name, holder, to_text(now + ttl), holder, to_text(now))
+                self._take, (name, holder, to_text(now + ttl), holder, to_text(now))
             )
             return changed == 1
 
+    async def seize(self, name: str, holder: str, *, now: dt.datetime, ttl: dt.timedelta) -> None:
+        """Hold ``name`` for ``ttl`` whoever held it (a process that is the only one)."""
+        async with self._db.transaction() as tx:
+            await tx.execute(self._seize, (name, holder, to_text(now + ttl)))
+
+    async def current(self, name: str) -> tuple[str, dt.datetime] | None:
+        """Who holds ``name`` and until when (expired or not); None when nobody does."""
+        row = await self._db.fetch_one(
+            "SELECT holder, expires_at FROM leases WHERE name = ?", (name,)
+        )
+        if row is None:
+            return None
+        return row[0], from_text(row[1])  # type: ignore[return-value]
+
     async def release(self, name: str, holder: str) -> None:
+        """Give ``name`` up (only if ``holder`` still holds it), so nobody waits for it."""
         async with self._db.transaction() as tx:
             await tx.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))

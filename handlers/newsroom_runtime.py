@@ -18,6 +18,7 @@ from telegram.ext import Application
 from bot.feeds.intake import FeedIntake
 from bot.feeds.poller import FeedConfig, FeedPoller
 from bot.ingest.fetch import FetchConfig, Fetcher
+from bot.leadership import Leadership
 from bot.models import Article
 from bot.newsroom.models import Target, XLinkPolicy
 from bot.newsroom.queue import PostingQueue
@@ -33,11 +34,13 @@ from bot.publish.xclient import XClient, XCredentials, XEndpoints
 from bot.settings import Settings
 from db.connection import open_database
 from db.database import Database
+from db.dialect import Dialect
 from db.drafts import DraftRepository
 from db.feeds import FeedRepository
 from db.outbox import OutboxRepository
 from db.people import ConversationRepository, LeaseRepository, PeopleRepository
 from db.schedule import ScheduleRepository
+from db.task_runs import TaskRunRepository
 from handlers.desk import ShareDesk
 from handlers.newsroom_notify import EditorsNotifier
 from handlers.newsroom_services import NewsroomServices, attach_newsroom
@@ -133,10 +136,18 @@ async def newsroom_runtime(
             grace=dt.timedelta(minutes=settings.schedule_grace_minutes),
             clock=clock,
         )
+        leadership = Leadership(
+            LeaseRepository(database),
+            ttl=dt.timedelta(seconds=settings.leader_lease_seconds),
+            clock=clock,
+            sole=database.dialect is Dialect.SQLITE,  # one process: always the leader
+        )
+        runs = TaskRunRepository(database)
         scheduler = Scheduler(
             drafts=drafts,
             newsroom=newsroom,
-            leases=LeaseRepository(database),
+            leadership=leadership,
+            runs=runs,
             on_started=notifier.refresh,
             clock=clock,
             queue=queue,
@@ -169,7 +180,10 @@ async def newsroom_runtime(
                 breaking_keywords=settings.breaking_keywords,
             ),
             clock=clock,
+            runs=runs,
+            holder=leadership.holder,
         )
+        leadership.on_elected(poller.wake)
         services = NewsroomServices(
             newsroom=newsroom,
             roles=Roles(

@@ -16,6 +16,10 @@ A taken item is recorded only after its draft exists, so a crash in between lose
 the item is seen again and joins the draft already made for its address. A poll that fails
 is retried with exponential backoff and jitter; after ``alert_after`` failures in a row the
 admins are told, and told again when the feed recovers.
+
+Only the leader polls (see :mod:`bot.leadership`), and each round is claimed first, keyed on
+(``feed:<id>``, its ``next_poll_at``): two processes that both believe they lead poll a
+feed's round once, so an item never becomes two drafts and an alert is never sent twice.
 """
 
 from __future__ import annotations
@@ -35,8 +39,16 @@ from bot.feeds.items import FeedItem, ParsedFeed, oldest_first, parse_feed, quic
 from bot.feeds.keys import story_key, url_key
 from bot.feeds.models import Feed, ItemOutcome
 from bot.ingest.fetch import FetchedFeed
+from bot.leadership import TaskRuns
 
 logger = logging.getLogger(__name__)
+
+# A round claimed longer ago than this and still due was claimed by a process that died
+# mid-poll: it is polled again. Longer than any poll takes (a fetch and at most
+# ``max_items`` articles through the pipeline), so a slow poll is never polled twice.
+CLAIM_STALE = dt.timedelta(minutes=15)
+# The longest sleep between two looks at the feeds (becoming the leader wakes the loop).
+MAX_WAIT = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +149,11 @@ class FeedPoller:
         config: FeedConfig = FeedConfig(),
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         rng: random.Random | None = None,
+        runs: TaskRuns | None = None,
+        holder: str = "feeds",
     ) -> None:
+        self._runs = runs
+        self._holder = holder
         self._feeds = feeds
         self._source = source
         self._intake = intake
@@ -164,15 +180,17 @@ class FeedPoller:
         return parsed, candidates, skipped
 
     async def poll_due(self) -> list[PollReport]:
-        """Poll every feed whose time has come (a few at a time)."""
+        """Poll every feed whose time has come (a few at a time); a round another process
+        has claimed is left to it."""
         feeds = await self._feeds.due(self._clock())
         semaphore = asyncio.Semaphore(4)
 
-        async def one(feed: Feed) -> PollReport:
+        async def one(feed: Feed) -> PollReport | None:
             async with semaphore:
-                return await self.poll(feed)
+                return await self._claimed_poll(feed)
 
-        return list(await asyncio.gather(*(one(feed) for feed in feeds)))
+        reports = await asyncio.gather(*(one(feed) for feed in feeds))
+        return [report for report in reports if report is not None]
 
     async def poll(self, feed: Feed) -> PollReport:
         report = PollReport(feed)
@@ -216,14 +234,18 @@ class FeedPoller:
         process holds the lease for scheduled work)."""
         while not stop.is_set():
             self._wakeup.clear()
+            leading = True
             try:
-                if leader is None or await leader():
+                leading = leader is None or await leader()
+                if leading:
                     await self.poll_due()
             except Exception:
                 logger.exception("feed polling failed")
-            due = await self._feeds.next_due()
+            due = await self._feeds.next_due() if leading else None
             wait = (
-                60.0 if due is None else min(max((due - self._clock()).total_seconds(), 1.0), 60.0)
+                MAX_WAIT
+                if due is None
+                else min(max((due - self._clock()).total_seconds(), 1.0), MAX_WAIT)
             )
             waiters = [
                 asyncio.ensure_future(stop.wait()),
@@ -236,6 +258,23 @@ class FeedPoller:
                     waiter.cancel()
 
     # ---------------------------------------------------------------- internals
+
+    async def _claimed_poll(self, feed: Feed) -> PollReport | None:
+        if self._runs is None:
+            return await self.poll(feed)
+        task = f"feed:{feed.id}"
+        claimed = await self._runs.claim(
+            task, feed.next_poll_at, self._holder, self._clock(), stale_after=CLAIM_STALE
+        )
+        if not claimed:
+            logger.debug("feed %s: this round is polled by another process", feed.id)
+            return None
+        try:
+            return await self.poll(feed)
+        except BaseException:
+            # Not polled (a bug, or stopping): the round may be tried again at once.
+            await asyncio.shield(self._runs.release(task, feed.next_poll_at, self._holder))
+            raise
 
     async def _all_known(self, feed: Feed, body: bytes) -> bool:
         """Every item of ``body`` carries a GUID this feed has already seen."""

@@ -18,6 +18,7 @@ from bot.feeds.models import Feed, FeedPolicy
 from bot.feeds.poller import FeedConfig, FeedPoller, PollReport
 from bot.flood import FloodLimiter
 from bot.ingest.fetch import FetchConfig, Fetcher
+from bot.leadership import Leadership
 from bot.models import Article
 from bot.newsroom.models import Target
 from bot.newsroom.queue import PostingQueue
@@ -31,6 +32,7 @@ from db.drafts import DraftRepository
 from db.feeds import FeedRepository
 from db.people import LeaseRepository
 from db.schedule import ScheduleRepository
+from db.task_runs import TaskRunRepository
 from devtools.botapi import BotAPIServer
 from devtools.pages import PageServer
 from handlers.newsroom_notify import EditorsNotifier
@@ -66,6 +68,12 @@ class FeedDesk:
     pages: PageServer
     api: BotAPIServer
     service: ShareService
+    # The parts a second scheduler or poller over the same database is built from.
+    notifier: EditorsNotifier
+    intake: FeedIntake
+    fetcher: Fetcher
+    runs: TaskRunRepository
+    leases: LeaseRepository
 
     async def add(
         self, path: str, policy: FeedPolicy = FeedPolicy.REVIEW, **route: object
@@ -143,10 +151,14 @@ async def feed_desk(
             default_channel="@akhbar_sahel",
             clock=clock,
         )
+        runs = TaskRunRepository(database)
+        leases = LeaseRepository(database)
+        leadership = Leadership(leases, clock=clock)
         scheduler = Scheduler(
             drafts=drafts,
             newsroom=newsroom,
-            leases=LeaseRepository(database),
+            leadership=leadership,
+            runs=runs,
             on_started=notifier.refresh,
             clock=clock,
             queue=queue,
@@ -156,19 +168,18 @@ async def feed_desk(
         async def article_at(url: str) -> Article:
             return (await service.share_url(url)).article
 
+        intake = FeedIntake(
+            articles=article_at, newsroom=newsroom, queue=queue, display=notifier, drafts=drafts
+        )
         poller = FeedPoller(
             feeds=feeds,
             source=fetcher,
-            intake=FeedIntake(
-                articles=article_at,
-                newsroom=newsroom,
-                queue=queue,
-                display=notifier,
-                drafts=drafts,
-            ),
+            intake=intake,
             notifier=notifier,
             config=FeedConfig(max_items=10, alert_after=3),
             clock=clock,
+            runs=runs,
+            holder=leadership.holder,
         )
         try:
             yield FeedDesk(
@@ -183,6 +194,11 @@ async def feed_desk(
                 page_server,
                 bot_api,
                 service,
+                notifier,
+                intake,
+                fetcher,
+                runs,
+                leases,
             )
         finally:
             await fetcher.aclose()

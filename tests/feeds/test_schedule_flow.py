@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.feeds.models import FeedPolicy
+from bot.leadership import Leadership
 from bot.newsroom.models import DraftStatus
 from bot.newsroom.scheduler import Scheduler
 from db.people import LeaseRepository
@@ -97,7 +98,7 @@ async def test_only_one_scheduler_runs_at_a_time(feed_desk: FeedDesk) -> None:
     other = Scheduler(
         drafts=d.drafts,
         newsroom=d.newsroom,
-        leases=LeaseRepository(d.drafts._db),
+        leadership=Leadership(LeaseRepository(d.drafts._db), clock=d.clock),
         on_started=_nothing,
         clock=d.clock,
         queue=d.queue,
