@@ -72,3 +72,11 @@ def test_env_example_documents_every_setting_with_a_valid_default() -> None:
     example = read_dotenv(ROOT / ".env.example")
     assert list(example) == list(setting_names())
     load_settings(example, dotenv=None)  # every documented default parses
+
+
+def test_outbox_lease_is_a_minute_unless_set() -> None:
+    assert load_settings({}, dotenv=None).outbox_lease_seconds == 60.0
+    shorter = load_settings({"OUTBOX_LEASE_SECONDS": "2.5"}, dotenv=None)
+    assert shorter.outbox_lease_seconds == 2.5
+    with pytest.raises(SettingsError, match="OUTBOX_LEASE_SECONDS"):
+        load_settings({"OUTBOX_LEASE_SECONDS": "0"}, dotenv=None)
