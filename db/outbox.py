@@ -60,6 +60,15 @@ class Settled:
     draft_status: DraftStatus | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Reaped:
+    """What a reaper took over: how many rows it queued again, and the rows of unknown
+    outcome that are now its to reconcile."""
+
+    requeued: int = 0
+    unknown: tuple[OutboxItem, ...] = ()
+
+
 class OutboxRepository:
     def __init__(self, database: Database) -> None:
         self._db = database
@@ -308,11 +317,11 @@ class OutboxRepository:
 
     async def reap(
         self, *, owner: str, now: dt.datetime, lease: dt.timedelta, starting: bool = False
-    ) -> list[OutboxItem]:
+    ) -> Reaped:
         """Take over the rows of workers whose lease ran out: ``claimed`` ones go back to
         ``pending``; ``sending`` ones become ``unknown``, and those and unknown rows whose
-        reconciler died become ``owner``'s to reconcile. Returns those; each is returned to
-        one worker only, however many reap at once.
+        reconciler died become ``owner``'s to reconcile. Each is taken by one worker only,
+        however many reap at once.
 
         ``starting``: ``owner`` has just started. On SQLite one process is the whole
         deployment, so what any other worker holds was left by the process before this one
@@ -326,7 +335,7 @@ class OutboxRepository:
             gone = f"(lease_owner <> ? OR {gone})"
             params = (owner, at)
         async with self._db.transaction() as tx:
-            await tx.execute(
+            requeued = await tx.execute(
                 "UPDATE outbox SET status = 'pending', lease_owner = NULL, lease_until = NULL,"
                 f" updated_at = ? WHERE status = 'claimed' AND {gone}",
                 (at, *params),
@@ -343,7 +352,8 @@ class OutboxRepository:
                 f" RETURNING {_COLUMNS}",
                 (owner, until, owner, *params),
             )
-        return sorted((_item(row) for row in (*unknown, *orphans)), key=lambda i: i.id)
+        taken = sorted((_item(row) for row in (*unknown, *orphans)), key=lambda i: i.id)
+        return Reaped(requeued, tuple(taken))
 
     async def adopt_unknown(
         self,

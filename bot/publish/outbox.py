@@ -133,7 +133,7 @@ class OutboxStore(Protocol):
     async def leave_unknown(self, item_id: int, *, owner: str) -> None: ...
     async def reap(
         self, *, owner: str, now: dt.datetime, lease: dt.timedelta, starting: bool = False
-    ) -> list[OutboxItem]: ...
+    ) -> Reaped: ...
     async def adopt_unknown(
         self,
         *,
@@ -151,6 +151,11 @@ class OutboxStore(Protocol):
     async def listen(self, callback: Callable[[], None]) -> None: ...
     async def for_draft(self, draft_id: int) -> list[OutboxItem]: ...
     async def next_due(self, target: Target) -> dt.datetime | None: ...
+
+
+class Reaped(Protocol):
+    requeued: int
+    unknown: Sequence[OutboxItem]
 
 
 class Settled(Protocol):
@@ -262,13 +267,16 @@ class OutboxWorker:
         unknown rows that nobody holds and this worker can look up, and tell the editors
         about publications whose report was lost."""
         now = self._clock()
-        taken = await self._outbox.reap(
+        reaped = await self._outbox.reap(
             owner=self.owner, now=now, lease=self._lease, starting=True
         )
         searchable = [target for target in self._publishers if target is not Target.CHANNEL]
-        taken += await self._outbox.adopt_unknown(
-            owner=self.owner, now=now, lease=self._lease, targets=searchable
-        )
+        taken = [
+            *reaped.unknown,
+            *await self._outbox.adopt_unknown(
+                owner=self.owner, now=now, lease=self._lease, targets=searchable
+            ),
+        ]
         for item in taken:
             logger.warning(
                 "outbox row %s (%s) was being sent when its worker stopped", item.id, item.kind
@@ -297,7 +305,11 @@ class OutboxWorker:
             now=now,
             lease=self._lease,
         )
-        for item in await self._outbox.reap(owner=self.owner, now=now, lease=self._lease):
+        reaped = await self._outbox.reap(owner=self.owner, now=now, lease=self._lease)
+        if reaped.requeued:
+            logger.warning("outbox: %d posts of a stopped worker queued again", reaped.requeued)
+            self.wake()  # the loops here, or idle ones elsewhere, take them now
+        for item in reaped.unknown:
             logger.warning(
                 "outbox row %s (%s): its worker stopped while sending it; reconciling",
                 item.id,

@@ -14,7 +14,7 @@ from bot.newsroom.workflow import Newsroom, NewsroomConfig
 from db.database import Database
 from db.dialect import Dialect
 from db.drafts import DraftRepository
-from db.outbox import OutboxRepository
+from db.outbox import OutboxRepository, Reaped
 from devtools.outbox_load import EDITOR, JOURNALIST, HeadlineDrafts, news_article, queue_approved
 
 T0 = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)
@@ -103,7 +103,7 @@ async def test_a_renewed_lease_keeps_the_rows_an_expired_one_gives_them_up(
     for moment in (15, 30, 45, 60, 75):
         held = [item.id for item in live]
         assert await outbox.renew("live", rows=held, now=at(moment), lease=LEASE) == 2
-    assert await outbox.reap(owner="reaper", now=at(80), lease=LEASE) == []
+    assert await outbox.reap(owner="reaper", now=at(80), lease=LEASE) == Reaped(requeued=2)
     rows = {item.id: item for item in await outbox.with_status(list(OutboxStatus))}
     assert {rows[item.id].status for item in live} == {OutboxStatus.CLAIMED}
     assert {rows[item.id].status for item in dead} == {OutboxStatus.PENDING}
@@ -132,14 +132,14 @@ async def test_a_row_left_sending_goes_to_exactly_one_reaper_as_unknown(
     items = await outbox.claim(Target.X, owner="dead", now=at(0), lease=LEASE, limit=3)
     for item in items:
         assert await outbox.mark_sending(item.id, owner="dead", now=at(1), lease=LEASE)
-    assert await outbox.reap(owner="early", now=at(60), lease=LEASE) == []  # not yet
+    assert await outbox.reap(owner="early", now=at(60), lease=LEASE) == Reaped()  # not yet
     taken = await asyncio.gather(
         *(outbox.reap(owner=f"r{n}", now=at(62), lease=LEASE) for n in range(4))
     )
-    ids = [item.id for batch in taken for item in batch]
+    ids = [item.id for batch in taken for item in batch.unknown]
     assert sorted(ids) == sorted(item.id for item in items)  # each once, to one reaper
     for batch, owner in zip(taken, (f"r{n}" for n in range(4)), strict=True):
-        for item in batch:
+        for item in batch.unknown:
             assert item.status is OutboxStatus.UNKNOWN
             assert item.lease_until == at(122)
             # The reaper holds it: only it may settle it; the dead worker may not.
@@ -156,13 +156,13 @@ async def test_an_unknown_row_whose_reconciler_died_is_taken_over(database: Data
     (item,) = await outbox.claim(Target.X, owner="a", now=at(0), lease=LEASE)
     assert await outbox.mark_sending(item.id, owner="a", now=at(0), lease=LEASE)
     assert await outbox.mark_unknown(item.id, owner="a", error="timeout", now=at(1), lease=LEASE)
-    assert await outbox.reap(owner="b", now=at(30), lease=LEASE) == []
-    (again,) = await outbox.reap(owner="b", now=at(62), lease=LEASE)
+    assert await outbox.reap(owner="b", now=at(30), lease=LEASE) == Reaped()
+    (again,) = (await outbox.reap(owner="b", now=at(62), lease=LEASE)).unknown
     assert again.id == item.id and again.status is OutboxStatus.UNKNOWN
-    assert await outbox.reap(owner="c", now=at(63), lease=LEASE) == []
+    assert await outbox.reap(owner="c", now=at(63), lease=LEASE) == Reaped()
     # Once the editors are asked, nobody holds it and no reaper takes it again.
     await outbox.leave_unknown(item.id, owner="b")
-    assert await outbox.reap(owner="c", now=at(500), lease=LEASE) == []
+    assert await outbox.reap(owner="c", now=at(500), lease=LEASE) == Reaped()
     (adopted,) = await outbox.adopt_unknown(
         owner="c", now=at(500), lease=LEASE, targets=[Target.X]
     )

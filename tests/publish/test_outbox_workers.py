@@ -5,6 +5,7 @@ others, a stopping worker gives back what it has not started sending."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
@@ -222,3 +223,28 @@ async def test_a_stopping_worker_gives_back_the_rows_it_has_not_started(
     ]
     assert all(owner is None for _, (status, owner) in rows if status is OutboxStatus.PENDING)
     assert len(publishing.api.posts(CHANNEL_ID)) == 1
+
+
+async def test_rows_a_reaper_queues_again_are_sent_without_waiting_for_a_poll(
+    publishing: Publishing, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbox_module, "IDLE_POLL", 3600.0)
+    await queue_approved(publishing.database, 2, targets=CHANNEL_ONLY, clock=publishing.clock)
+    lease = dt.timedelta(seconds=0.4)  # its maintenance runs every 0.1 s (real time)
+    await publishing.outbox.claim(
+        Target.CHANNEL, owner="dead", now=publishing.clock.now, lease=lease, limit=5
+    )
+    publishing.clock.advance(seconds=1)
+    reaper = publishing.other_worker(owner="reaper", lease=lease)
+    stop = asyncio.Event()
+    running = asyncio.create_task(reaper.run(stop))
+    try:
+
+        async def posted() -> bool:
+            return len(publishing.api.posts(CHANNEL_ID)) == 2
+
+        await until(posted)
+    finally:
+        stop.set()
+        await running
+    assert set((await statuses(publishing)).values()) == {(OutboxStatus.SENT, "reaper")}
