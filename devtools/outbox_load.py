@@ -25,6 +25,7 @@ from bot.newsroom.models import DraftCard, DraftContent, NewsroomDraft, Person, 
 from bot.newsroom.workflow import Newsroom, NewsroomConfig
 from db.database import Database
 from db.drafts import DraftRepository
+from db.outbox import OutboxRepository
 
 JOURNALIST = Person(777, "هشام", "hicham")
 EDITOR = Person(501, "سلمى بنعيسى", "salma")
@@ -148,11 +149,13 @@ async def queue_approved(
     cards: tuple[DraftCard, ...] = (),
     start: int = 0,
     wake: Callable[[], None] = lambda: None,
+    announce: bool = False,
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
 ) -> list[NewsroomDraft]:
     """Submit and approve ``count`` drafts for ``targets`` (articles ``start`` onwards), the
     ``i``-th to ``channels[i % len(channels)]`` (None: the default channel). Returns the
-    approved drafts; ``wake`` is called after each approval, as the bot's newsroom does."""
+    approved drafts. ``wake`` is called after each approval, as the bot's newsroom does;
+    with ``announce`` the workers of every process are told, as the bot's worker does."""
     newsroom = Newsroom(
         drafts=DraftRepository(database),
         producer=HeadlineDrafts(cards),
@@ -160,6 +163,7 @@ async def queue_approved(
         wake=wake,
         clock=clock,
     )
+    outbox = OutboxRepository(database)
     approved = []
     for index in range(start, start + count):
         channel = channels[index % len(channels)]
@@ -170,4 +174,6 @@ async def queue_approved(
         if not outcome.ok or outcome.draft is None:
             raise RuntimeError(f"draft {draft.id} was not approved: {outcome.refusal}")
         approved.append(outcome.draft)
+        if announce:
+            await outbox.announce()
     return approved
