@@ -264,8 +264,8 @@ class OutboxWorker:
     async def recover(self) -> None:
         """At start-up: take over what workers that died left behind (once their leases
         have run out; at once on SQLite, where this process is the only one), reconcile
-        unknown rows that nobody holds and this worker can look up, and tell the editors
-        about publications whose report was lost."""
+        unknown rows that nobody holds and this worker can look up, and start telling the
+        editors about publications whose report was lost (see :meth:`reported`)."""
         now = self._clock()
         reaped = await self._outbox.reap(
             owner=self.owner, now=now, lease=self._lease, starting=True
@@ -282,8 +282,10 @@ class OutboxWorker:
                 "outbox row %s (%s) was being sent when its worker stopped", item.id, item.kind
             )
         await asyncio.gather(*(self.reconcile(item) for item in taken))
+        # In the background: a report waits for its flood slot in the editors' group, and
+        # its claim must be renewed meanwhile (by run()'s maintenance) like any other.
         for draft in await self._drafts.unreported():
-            await self._report(draft.id)
+            self._spawn(self._report(draft.id), f"nashir-report-{draft.id}")
 
     async def run(self, stop: asyncio.Event) -> None:
         """Drain until ``stop`` is set, then let the reports under way finish."""

@@ -227,8 +227,10 @@ async def test_a_report_lost_before_a_restart_is_sent_after_it(
     assert publishing.api.find("sendMessage", chat_id=EDITORS_CHAT_ID) == []
     assert [d.id for d in await publishing.drafts.unreported()] == [draft.id]
     await publishing.worker.recover()
+    await publishing.worker.reported()
     (report,) = publishing.api.find("sendMessage", chat_id=EDITORS_CHAT_ID)
     assert f"#{draft.id}" in report.result["text"]
     assert await publishing.drafts.unreported() == []
     await publishing.worker.recover()  # told once
+    await publishing.worker.reported()
     assert len(publishing.api.find("sendMessage", chat_id=EDITORS_CHAT_ID)) == 1
