@@ -208,6 +208,7 @@ _SPEC: dict[str, tuple[str, Callable[[str], Any], str]] = {
         _parse_choice("link", "card_only", "reply_link"),
         "card_only",
     ),
+    "OUTBOX_LEASE_SECONDS": ("outbox_lease_seconds", _parse_positive_float, "60"),
     "FEED_POLL_SECONDS": ("feed_poll_seconds", _parse_positive_int, "300"),
     "FEED_FIRST_WINDOW_HOURS": ("feed_first_window_hours", _parse_positive_float, "6"),
     "FEED_MAX_ITEMS_PER_POLL": ("feed_max_items_per_poll", _parse_positive_int, "10"),
@@ -269,6 +270,7 @@ class Settings:
     x_api_base_url: str
     x_upload_base_url: str | None
     x_link_policy: str
+    outbox_lease_seconds: float
     feed_poll_seconds: int
     feed_first_window_hours: float
     feed_max_items_per_poll: int

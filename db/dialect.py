@@ -1,7 +1,7 @@
 """The few statements that depend on the database engine, kept in one place.
 
-Everything else in ``db/`` is portable SQL. On SQLite a single process writes, so claiming an
-outbox row is one conditional UPDATE with a sub-select; on PostgreSQL with several workers the
+Everything else in ``db/`` is portable SQL. On SQLite a single process writes, so claiming
+outbox rows is one conditional UPDATE with a sub-select; on PostgreSQL with several workers the
 same statement gains ``FOR UPDATE SKIP LOCKED`` in the sub-select, so two workers never wait
 for or take the same row. The single-runner lease is an upsert that only succeeds for the
 holder or once the previous lease has expired, which works the same on both engines (and
@@ -25,24 +25,53 @@ _OUTBOX_COLUMNS = (
 )
 
 
-def claim_outbox(dialect: Dialect) -> str:
-    """Claim the next due row of one target; parameters: owner, lease_until, now, now, target.
+# A reply (outbox row ``o``) waits until the post it answers is out.
+OUTBOX_PARENT_SENT = (
+    "(o.parent_kind IS NULL OR EXISTS ("
+    "SELECT 1 FROM outbox p WHERE p.draft_id = o.draft_id AND p.kind = o.parent_kind"
+    " AND p.status = 'sent'))"
+)
 
-    A row waits for its parent (a reply waits for its post) to be sent.
+
+def claim_outbox(dialect: Dialect) -> str:
+    """Claim up to n ready rows of one target, oldest first; parameters: owner, lease_until,
+    now, now, target, n.
+
+    On PostgreSQL the sub-select locks the rows it picks and skips rows another worker's
+    claim has locked, so workers claiming at once get different rows without waiting. It
+    must run once, before the update: as a plain ``IN (…)`` the planner may run it again
+    for each row, and each run skips the rows this very statement has just updated and
+    picks the next ones, so one claim takes far more than n. ``= ANY(ARRAY(…))`` makes it
+    an init plan, run once. SQLite runs an uncorrelated ``IN (…)`` once.
     """
-    lock = " FOR UPDATE SKIP LOCKED" if dialect is Dialect.POSTGRESQL else ""
+    if dialect is Dialect.POSTGRESQL:
+        opening, lock, closing = "id = ANY(ARRAY(", " FOR UPDATE SKIP LOCKED", "))"
+    else:
+        opening, lock, closing = "id IN (", "", ")"
     return (
-        "UPDATE outbox SET status = 'claimed', lease_owner = ?, lease_until = ?,"
-        " attempts = attempts + 1, updated_at = ?"
-        " WHERE id = ("
-        "   SELECT o.id FROM outbox o"
-        "   WHERE o.status = 'pending' AND o.not_before <= ? AND o.target = ?"
-        "   AND (o.parent_kind IS NULL OR EXISTS ("
-        "     SELECT 1 FROM outbox p WHERE p.draft_id = o.draft_id AND p.kind = o.parent_kind"
-        "     AND p.status = 'sent'))"
-        f"   ORDER BY o.not_before, o.id LIMIT 1{lock})"
+        "UPDATE outbox SET status = 'claimed', lease_owner = ?, lease_until = ?, updated_at = ?"
+        f" WHERE {opening}"
+        "SELECT o.id FROM outbox o"
+        " WHERE o.status = 'pending' AND o.not_before <= ? AND o.target = ?"
+        f" AND {OUTBOX_PARENT_SENT}"
+        f" ORDER BY o.not_before, o.id LIMIT ?{lock}{closing}"
         " AND status = 'pending'"
         f" RETURNING {_OUTBOX_COLUMNS}"
+    )
+
+
+def lock_draft(dialect: Dialect) -> str | None:
+    """Lock the draft of an outbox row until the transaction ends; parameter: the row's id.
+
+    Two workers settling a draft's last two rows at once must not both see the other row
+    still open (then nobody would settle the draft): on PostgreSQL each takes the draft's
+    row lock first. SQLite runs one write transaction at a time: nothing to lock.
+    """
+    if dialect is Dialect.SQLITE:
+        return None
+    return (
+        "SELECT d.id FROM drafts d"
+        " WHERE d.id = (SELECT o.draft_id FROM outbox o WHERE o.id = ?) FOR UPDATE"
     )
 
 

@@ -115,6 +115,7 @@ async def newsroom_runtime(
             notifier=notifier,
             clock=clock,
             reconcile_delay=x_reconcile_delay,
+            lease=dt.timedelta(seconds=settings.outbox_lease_seconds),
         )
         newsroom = Newsroom(
             drafts=drafts,

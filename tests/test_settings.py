@@ -114,3 +114,11 @@ def test_the_older_database_path_setting_still_names_the_file() -> None:
     assert settings.database_url.path == Path("/srv/nashir/old.sqlite3")
     both = {"DATABASE_PATH": "old.sqlite3", "DATABASE_URL": "sqlite:///new.sqlite3"}
     assert load_settings(both, dotenv=None).database_url.path == Path("new.sqlite3")
+
+
+def test_outbox_lease_is_a_minute_unless_set() -> None:
+    assert load_settings({}, dotenv=None).outbox_lease_seconds == 60.0
+    shorter = load_settings({"OUTBOX_LEASE_SECONDS": "2.5"}, dotenv=None)
+    assert shorter.outbox_lease_seconds == 2.5
+    with pytest.raises(SettingsError, match="OUTBOX_LEASE_SECONDS"):
+        load_settings({"OUTBOX_LEASE_SECONDS": "0"}, dotenv=None)

@@ -29,6 +29,11 @@ class Receipt:
 class Publisher(Protocol):
     target: Target
 
+    def lane(self, draft: NewsroomDraft) -> str:
+        """Where ``draft``'s rows go (a chat, an account): rows of one lane are sent one
+        after another, in order; rows of different lanes may go at the same time."""
+        ...
+
     async def prepare(self, draft: NewsroomDraft, item: OutboxItem) -> None:
         """Wait until ``item`` may be sent (its flood slot), before it is marked as being
         sent: a crash while waiting must not look like a post of unknown outcome."""

@@ -85,6 +85,10 @@ class ChannelPublisher:
         """The draft's own channel (a feed may post elsewhere), else the default one."""
         return draft.channel or self._channel
 
+    def lane(self, draft: NewsroomDraft) -> str:
+        """One lane per channel: its posts keep their order and share its flood limit."""
+        return f"channel:{self.channel_of(draft)}"
+
     async def prepare(self, draft: NewsroomDraft, item: OutboxItem) -> None:
         """Take the channel's next flood slot (20 a minute, one a second) before sending."""
         if self._flood is not None:

@@ -54,6 +54,10 @@ class XPublisher:
         self._client = client
         self._lookup_depth = lookup_depth
 
+    def lane(self, draft: NewsroomDraft) -> str:
+        """One account: its posts go in order, and a 429 on one holds back the others."""
+        return "x"
+
     async def prepare(self, draft: NewsroomDraft, item: OutboxItem) -> None:
         """X's limits come back as 429s with a reset time: nothing to wait for up front."""
 

@@ -245,11 +245,15 @@ async def test_retry_queues_only_what_failed(desk: Desk, sample_article: Article
     assert approved.ok
     channel, x_post = await desk.outbox.for_draft(draft.id)
     now = desk.clock.now
+    lease = dt.timedelta(minutes=1)
+    for item in (channel, x_post):
+        await desk.outbox.claim(item.kind.target, owner="worker", now=now, lease=lease)
+        assert await desk.outbox.mark_sending(item.id, owner="worker", now=now, lease=lease)
     await desk.outbox.mark_sent(
-        channel.id, external_id="55", external_url=None, cost_micros=0, now=now
+        channel.id, owner="worker", external_id="55", external_url=None, cost_micros=0, now=now
     )
-    settled = await desk.outbox.mark_failed(x_post.id, error="رفض إكس", now=now)
-    assert settled.draft_status is DraftStatus.PARTLY_PUBLISHED
+    settled = await desk.outbox.mark_failed(x_post.id, owner="worker", error="رفض إكس", now=now)
+    assert settled is not None and settled.draft_status is DraftStatus.PARTLY_PUBLISHED
     current = await desk.drafts.get(draft.id)
     assert current is not None and current.status is DraftStatus.PARTLY_PUBLISHED
     retried = await desk.newsroom.retry(draft.id, current.version, by=EDITOR)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,12 +17,14 @@ from bot.models import Article
 from bot.newsroom.models import NewsroomDraft, Target
 from bot.newsroom.workflow import Newsroom, NewsroomConfig
 from bot.pipeline import ShareService, build_share_service
+from bot.publish.base import Publisher
 from bot.publish.outbox import OutboxWorker
 from bot.publish.telegram import ChannelPublisher
 from bot.publish.x import XPublisher
 from bot.publish.xclient import XClient, XCredentials, XEndpoints
 from bot.settings import DatabaseUrl, Settings
 from db.connection import open_database
+from db.database import Database
 from db.drafts import DraftRepository
 from db.outbox import OutboxRepository
 from devtools.botapi import BotAPIServer
@@ -64,6 +67,23 @@ class Publishing:
     clock: Clock
     api: BotAPIServer
     xapi: XAPIServer
+    database: Database
+    publishers: dict[Target, Publisher]
+
+    def other_worker(self, database: Database | None = None, **options: Any) -> OutboxWorker:
+        """Another worker beside :attr:`worker` (over ``database``: its own connections, as
+        another process would have), with the same publishers and the same clock."""
+        database = database or self.database
+        drafts = DraftRepository(database)
+        return OutboxWorker(
+            outbox=OutboxRepository(database),
+            drafts=drafts,
+            publishers=self.publishers,
+            notifier=self.notifier,
+            clock=self.clock,
+            reconcile_delay=0,
+            **options,
+        )
 
     async def approved(self, article: Article) -> NewsroomDraft:
         draft = await self.newsroom.submit(article, by=JOURNALIST, origin="submit")
@@ -113,13 +133,14 @@ async def publishing(
             zone=ZoneInfo("Africa/Casablanca"),
             clock=clock,
         )
+        publishers: dict[Target, Publisher] = {
+            Target.CHANNEL: ChannelPublisher(bot, CHANNEL_ID, flood=bot.rate_limiter.flood),
+            Target.X: XPublisher(x_client),
+        }
         worker = OutboxWorker(
             outbox=outbox,
             drafts=drafts,
-            publishers={
-                Target.CHANNEL: ChannelPublisher(bot, CHANNEL_ID, flood=bot.rate_limiter.flood),
-                Target.X: XPublisher(x_client),
-            },
+            publishers=publishers,
             notifier=notifier,
             clock=clock,
             reconcile_delay=0,
@@ -135,7 +156,17 @@ async def publishing(
         )
         try:
             yield Publishing(
-                newsroom, worker, drafts, outbox, notifier, service, clock, bot_api, xapi
+                newsroom,
+                worker,
+                drafts,
+                outbox,
+                notifier,
+                service,
+                clock,
+                bot_api,
+                xapi,
+                database,
+                publishers,
             )
         finally:
             await x_client.close()

@@ -192,15 +192,16 @@ async def test_an_unknown_channel_post_is_left_to_the_editors(
     channel_row = next(
         r for r in await publishing.outbox.for_draft(draft.id) if r.kind is PostKind.CHANNEL_POST
     )
-    # The process died while the post was being sent: on restart the row's fate is unknown.
-    claimed = await publishing.outbox.claim(
-        channel_row.kind.target,
-        owner="dead",
-        now=publishing.clock.now,
-        lease=publishing.worker._lease,
+    # A worker died while the post was being sent: once its lease has run out, the row's
+    # fate is unknown.
+    lease = publishing.worker.lease
+    (claimed,) = await publishing.outbox.claim(
+        channel_row.kind.target, owner="dead", now=publishing.clock.now, lease=lease
     )
-    assert claimed is not None
-    await publishing.outbox.mark_sending(claimed.id, now=publishing.clock.now)
+    assert await publishing.outbox.mark_sending(
+        claimed.id, owner="dead", now=publishing.clock.now, lease=lease
+    )
+    publishing.clock.advance(seconds=lease.total_seconds())
     mark = publishing.api.mark()
     await publishing.worker.recover()
     asked = publishing.api.find("sendMessage", since=mark, chat_id=EDITORS_CHAT_ID)
@@ -226,8 +227,10 @@ async def test_a_report_lost_before_a_restart_is_sent_after_it(
     assert publishing.api.find("sendMessage", chat_id=EDITORS_CHAT_ID) == []
     assert [d.id for d in await publishing.drafts.unreported()] == [draft.id]
     await publishing.worker.recover()
+    await publishing.worker.reported()
     (report,) = publishing.api.find("sendMessage", chat_id=EDITORS_CHAT_ID)
     assert f"#{draft.id}" in report.result["text"]
     assert await publishing.drafts.unreported() == []
     await publishing.worker.recover()  # told once
+    await publishing.worker.reported()
     assert len(publishing.api.find("sendMessage", chat_id=EDITORS_CHAT_ID)) == 1
