@@ -29,7 +29,7 @@ from handlers.app import ALLOWED_UPDATES, build_application
 from handlers.desk import JobQueue, ShareDesk, Sharer
 from handlers.errors import BotStartupError, MissingTokenError, startup_error
 from handlers.newsroom_runtime import background_work, newsroom_runtime
-from handlers.ratelimit import RateLimiter
+from handlers.ratelimit import rate_limiter_for
 from handlers.redact import redacted_logs
 from handlers.services import DEFAULT_OPTIONS, BotOptions, BotServices
 from handlers.texts import MESSAGES_DIR, Texts
@@ -100,7 +100,7 @@ async def open_services(
         yield BotServices(
             settings=settings,
             desk=desk,
-            limiter=RateLimiter(settings.rate_limit_per_minute),
+            limiter=rate_limiter_for(settings.rate_limit_per_minute, database),
             texts=Texts(english=settings.bot_language == "ar+en"),
             options=options,
             database=database,
