@@ -16,6 +16,7 @@ cost per tick, and the cost of polling many feeds.
 
     .venv/bin/python bench/schedule.py
     .venv/bin/python bench/schedule.py --posts 200 --feeds 20
+    .venv/bin/python bench/schedule.py --only-queue     # parts 1 and 2 (~12 min)
 
 Exits 1 naming every missed target. Timings depend on the machine's load.
 """
@@ -128,6 +129,7 @@ async def _queue(bot: InProcessBot, api: BotAPIServer, posts: int, channels: int
         "rate": rate,
         "allowed": channels * CHANNEL_RATE,
         "refusals": len(api.refusals(429, since=mark)),
+        "refused_in": sorted({str(call.chat) for call in api.refusals(429, since=mark)}),
         "tick_ms": sorted(ticks)[len(ticks) // 2],
     }
 
@@ -290,18 +292,12 @@ async def _feeds(count: int, items: int, folder: str) -> dict:
         pages.stop()
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--posts", type=int, default=1000)
-    parser.add_argument("--channels", type=int, default=5)
-    parser.add_argument("--feeds", type=int, default=100)
-    parser.add_argument("--items", type=int, default=50)
-    parser.add_argument("--skip-queue", action="store_true")
-    args = parser.parse_args()
+def feeds_part(feeds: int, items: int) -> list[str]:
+    """Run part 3, print its figures, and return the targets it missed."""
     misses = []
     with tempfile.TemporaryDirectory(prefix="nashir-feeds-") as folder:
-        print(f"feeds: {args.feeds} × {args.items} items", flush=True)
-        figures = asyncio.run(_feeds(args.feeds, args.items, folder))
+        print(f"feeds: {feeds} × {items} items", flush=True)
+        figures = asyncio.run(_feeds(feeds, items, folder))
     cpu, wall, taken = figures["everything"]
     print(f"  everything new: {taken} items taken in {cpu:.2f} s CPU ({wall:.2f} s wall)")
     cpu, wall = figures["nothing"]
@@ -321,6 +317,21 @@ def main() -> int:
     if cpu > POLL_TARGET_S:
         misses.append(f"a poll round of rebuilt documents took {cpu:.2f} s of CPU")
     print(f"  peak RSS: {figures['rss_mb']:.0f} MB")
+    return misses
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--posts", type=int, default=1000)
+    parser.add_argument("--channels", type=int, default=5)
+    parser.add_argument("--feeds", type=int, default=100)
+    parser.add_argument("--items", type=int, default=50)
+    parser.add_argument("--skip-queue", action="store_true")
+    parser.add_argument("--only-queue", action="store_true", help="skip the feeds part")
+    args = parser.parse_args()
+    misses: list[str] = []
+    if not args.only_queue:
+        misses += feeds_part(args.feeds, args.items)
     if not args.skip_queue:
         print(f"queue: {args.posts} posts over {args.channels} channels", flush=True)
         queue = run_queue(args.posts, args.channels)
@@ -330,7 +341,8 @@ def main() -> int:
             f"  rate: {queue['rate'] * 60:.1f}/min = {share:.0%} of "
             f"{queue['allowed'] * 60:.0f}/min (target ≥ 90 %)"
         )
-        print(f"  429 answers: {queue['refusals']} (target 0)")
+        where = f" in {', '.join(queue['refused_in'])}" if queue["refusals"] else ""
+        print(f"  429 answers: {queue['refusals']} (target 0){where}")
         print(
             f"  scheduler tick with {args.posts} queued: {queue['tick_ms']:.2f} ms CPU"
             f" (target ≤ {TICK_TARGET_MS} ms)"

@@ -74,12 +74,12 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         # being prepared (the next keystroke while «جارٍ التحضير» shows), is free.
         counted = not services.desk.knows_url(url)
         if counted:
-            services.limiter.hit(query.from_user.id, url_key(url))
+            await services.limiter.hit(query.from_user.id, url_key(url))
         try:
             saved = await services.desk.share_url_within(url, services.options.inline_budget)
         except BusyError:
             if counted:
-                services.limiter.refund(query.from_user.id, url_key(url))
+                await services.limiter.refund(query.from_user.id, url_key(url))
             raise
     if saved is None:
         await query.answer([pending_result(url, services)], cache_time=0, is_personal=True)

@@ -1,23 +1,34 @@
-"""Per-user rate limit: a sliding one-minute window kept in memory.
+"""Per-user rate limit (``RATE_LIMIT_PER_MINUTE``): a sliding one-minute window.
 
-Why memory and not SQLite: the state is one minute deep and only protects the share pool
-from one user's bursts. Persisting it would add a database write to every message for
-nothing a restart could lose that matters (at worst a user gets one fresh minute), and the
-bot runs as one process, so there is no other instance to share it with.
+Where the windows live depends on how the bot runs (see :func:`rate_limiter_for`). One process
+over SQLite keeps them in memory: the state is one minute deep and only protects the share
+pool from one user's bursts, a restart loses nothing that matters (at worst a user gets one
+fresh minute), and a database write before every acknowledgement would queue a burst behind
+SQLite's single writer. Several workers over PostgreSQL keep them in the database: a user's
+messages reach any worker, and each worker counting alone would allow N times the limit.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections import deque
 from collections.abc import Callable
 
+from bot.ratelimit import (
+    MemoryUserWindows,
+    UserWindow,
+    UserWindowStore,
+    count,
+    refunded,
+    wait_left,
+)
+from db.database import Database
+from db.dialect import Dialect
+from db.ratelimit import RateWindowRepository
 from handlers.errors import RateLimitedError
 
-WINDOW_SECONDS = 60.0
-# Above this many tracked users, idle ones are dropped so the table cannot grow unbounded.
-_PRUNE_ABOVE = 10_000
+# Seconds between two prunings of expired windows.
+PRUNE_EVERY = 60.0
 
 
 class RateLimiter:
@@ -30,29 +41,34 @@ class RateLimiter:
 
     Args:
         per_minute: the allowance (``RATE_LIMIT_PER_MINUTE``).
-        clock: monotonic seconds; tests pass a fake clock.
+        store: where the windows live (this process's memory by default).
+        clock: seconds; tests pass a fake clock. Wall-clock epoch seconds when ``store`` is
+            shared by several processes.
     """
 
-    def __init__(self, per_minute: int, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        per_minute: int,
+        *,
+        store: UserWindowStore | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         if per_minute <= 0:
             raise ValueError("per_minute must be positive")
         self.per_minute = per_minute
+        self.store: UserWindowStore = store if store is not None else MemoryUserWindows()
         self._clock = clock
-        self._hits: dict[int, deque[tuple[float, str | None]]] = {}  # user → (time, article)
-        self._told_until: dict[int, float] = {}  # user → end of the wait they were told
+        self._pruned = clock()
 
-    def retry_after(self, user_id: int) -> float:
+    async def retry_after(self, user_id: int) -> float:
         """Seconds until ``user_id`` may ask again; 0 when allowed now."""
-        hits = self._recent(user_id, self._clock())
-        if len(hits) < self.per_minute:
-            return 0.0
-        return max(hits[0][0] + WINDOW_SECONDS - self._clock(), 0.0)
+        return wait_left(await self.store.get(user_id), self.per_minute, self._clock())
 
-    def allows(self, user_id: int) -> bool:
+    async def allows(self, user_id: int) -> bool:
         """Whether one more request of ``user_id`` would be counted (not refused) now."""
-        return len(self._recent(user_id, self._clock())) < self.per_minute
+        return await self.retry_after(user_id) == 0
 
-    def hit(self, user_id: int, key: str | None = None) -> None:
+    async def hit(self, user_id: int, key: str | None = None) -> None:
         """Count one request for ``user_id``, for the article ``key`` when known.
 
         Raises:
@@ -60,41 +76,32 @@ class RateLimiter:
                 ``notify`` is False when they were already told so in this window.
         """
         now = self._clock()
-        hits = self._recent(user_id, now)
-        if key is not None and any(seen == key for _, seen in hits):
-            return  # asked for already in this window: counted once
-        if len(hits) >= self.per_minute:
-            until = hits[0][0] + WINDOW_SECONDS
-            notify = now >= self._told_until.get(user_id, 0.0)
-            if notify:
-                self._told_until[user_id] = until
-            wait = max(1, math.ceil(until - now))
-            raise RateLimitedError(limit=self.per_minute, retry_after=wait, notify=notify)
-        hits.append((now, key))
-        if len(self._hits) > _PRUNE_ABOVE:
-            self._prune(now)
+        refusal = await self.store.update(
+            user_id, lambda window: count(window, self.per_minute, key, now)
+        )
+        if now - self._pruned >= PRUNE_EVERY:
+            self._pruned = now
+            await self.store.prune(now)
+        if refusal is not None:
+            raise RateLimitedError(
+                limit=self.per_minute,
+                retry_after=max(1, math.ceil(refusal.wait)),
+                notify=refusal.notify,
+            )
 
-    def refund(self, user_id: int, key: str | None = None) -> None:
+    async def refund(self, user_id: int, key: str | None = None) -> None:
         """Take back the request of ``user_id`` for ``key`` (the latest one when None): it
         turned out to need no new work (the article was already prepared)."""
-        hits = self._hits.get(user_id)
-        if not hits:
-            return
-        for index in range(len(hits) - 1, -1, -1):
-            if key is None or hits[index][1] == key:
-                del hits[index]
-                return
 
-    def _recent(self, user_id: int, now: float) -> deque[tuple[float, str | None]]:
-        hits = self._hits.setdefault(user_id, deque())
-        while hits and now - hits[0][0] >= WINDOW_SECONDS:
-            hits.popleft()
-        return hits
+        def change(window: UserWindow) -> tuple[UserWindow, None]:
+            return refunded(window, key), None
 
-    def _prune(self, now: float) -> None:
-        for user_id in [
-            u for u, h in self._hits.items() if not h or now - h[-1][0] >= WINDOW_SECONDS
-        ]:
-            del self._hits[user_id]
-        for user_id in [u for u, until in self._told_until.items() if until <= now]:
-            del self._told_until[user_id]
+        await self.store.update(user_id, change)
+
+
+def rate_limiter_for(per_minute: int, database: Database | None) -> RateLimiter:
+    """The limiter for a bot over ``database``: in the database on PostgreSQL (workers
+    share the users), in memory otherwise (one process; see the module's docstring)."""
+    if database is not None and database.dialect is Dialect.POSTGRESQL:
+        return RateLimiter(per_minute, store=RateWindowRepository(database), clock=time.time)
+    return RateLimiter(per_minute)

@@ -31,7 +31,7 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.flood import FloodLimiter, Reserved
+from bot.flood import FloodLimiter, Reserved, Slot
 
 logger = logging.getLogger(__name__)
 
@@ -175,7 +175,11 @@ class RetryAfterLimiter(BaseRateLimiter[Priority]):
     Every message (see :data:`COUNTED_ENDPOINTS`) first waits for its slot from the
     :class:`~bot.flood.FloodLimiter` — replies, the editors' group and the channel alike, so
     a burst of approvals queues instead of earning 429s; a 429 that comes anyway blocks its
-    chat for ``retry_after``.
+    chat for ``retry_after``. Once it has a connection the slot is checked again
+    (:meth:`~bot.flood.FloodLimiter.depart`: the wait for a connection, or another message
+    answered late, may have moved it), and when the answer comes it is settled
+    (:meth:`~bot.flood.FloodLimiter.settle`): Telegram counts a message when it arrives,
+    not when it was booked.
 
     Pass ``rate_limit_args=Priority.URGENT`` (or LOW) to a bot method to override the
     endpoint's default priority.
@@ -244,24 +248,43 @@ class RetryAfterLimiter(BaseRateLimiter[Priority]):
         counted = self.flood is not None and endpoint in COUNTED_ENDPOINTS
         retries = 0 if reserved else self.max_retries
         chat_id = data.get("chat_id")
+        slot = rate_limit_args.slot if reserved and counted else None  # type: ignore[union-attr]
         attempt = 0
         while True:
-            if counted and not (reserved and attempt == 0):
+            if counted and slot is None and not reserved:
+                assert self.flood is not None
+                with self._gate.waiting(priority):
+                    slot = await self.flood.reserve(chat_id)
+            if slot is not None:
                 assert self.flood is not None
                 # Waiting for the slot holds no connection: other chats' requests go on.
                 with self._gate.waiting(priority):
-                    await self.flood.acquire(chat_id)
+                    await self.flood.wait(slot)
             await self._gate.acquire(priority)
+            if slot is not None:
+                assert self.flood is not None
+                # The request leaves only now (it may have waited for a connection):
+                # Telegram must see it within the windows, so the slot is checked again.
+                try:
+                    slot = await self.flood.depart(slot)
+                except BaseException:
+                    self._gate.release()
+                    raise
+                if slot.ahead:
+                    self._gate.release()
+                    continue
+            sent = slot
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
                 wait = retry_after_seconds(error)
                 if counted:
                     assert self.flood is not None
-                    self.flood.penalize(chat_id, wait)
+                    await self.flood.penalize(chat_id, wait)
                 if attempt >= retries or wait > self.max_wait:
                     raise
                 attempt += 1
+                slot = None
                 logger.warning(
                     "Bot API flood control on %s: waiting %.0f s (attempt %d of %d)",
                     endpoint,
@@ -271,4 +294,15 @@ class RetryAfterLimiter(BaseRateLimiter[Priority]):
                 )
             finally:
                 self._gate.release()
+                if sent is not None:
+                    await self._settle(sent)
             await self._sleep(wait)  # without holding a slot
+
+    async def _settle(self, slot: Slot) -> None:
+        """Tell the flood limiter when the answer came; a failure to record it must not turn
+        a message that was sent into an error."""
+        assert self.flood is not None
+        try:
+            await self.flood.settle(slot)
+        except Exception:
+            logger.exception("could not record a message's send time in the flood windows")

@@ -35,7 +35,7 @@ from handlers.errors import (
 )
 from handlers.ingress import Ingress, IngressConfig
 from handlers.newsroom_runtime import background_work, newsroom_runtime
-from handlers.ratelimit import RateLimiter
+from handlers.ratelimit import rate_limiter_for
 from handlers.redact import redacted_logs
 from handlers.services import DEFAULT_OPTIONS, BotOptions, BotServices
 from handlers.texts import MESSAGES_DIR, Texts
@@ -128,7 +128,7 @@ async def open_services(
         yield BotServices(
             settings=settings,
             desk=desk,
-            limiter=RateLimiter(settings.rate_limit_per_minute),
+            limiter=rate_limiter_for(settings.rate_limit_per_minute, database),
             texts=Texts(english=settings.bot_language == "ar+en"),
             options=options,
             database=database,

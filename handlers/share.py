@@ -161,12 +161,12 @@ async def _share(
         cached is None
         and not known
         and stored is not None
-        and not services.limiter.allows(user_id)
+        and not await services.limiter.allows(user_id)
     ):
         cached = await stored()
     counted = cached is None and not known
     if counted:
-        services.limiter.hit(user_id, key)
+        await services.limiter.hit(user_id, key)
     if cached is not None:
         # Already shared: the card itself is the instant answer, no placeholder needed.
         await send_share(bot, message.chat_id, cached, services, reply_to=reply_to, offer=offer)
@@ -188,10 +188,10 @@ async def _share(
             saved = await produce()
         except BusyError:
             if counted:
-                services.limiter.refund(user_id, key)  # nothing was done for this request
+                await services.limiter.refund(user_id, key)  # nothing was done for this request
             raise
         if counted and saved.created_at < started:
-            services.limiter.refund(user_id, key)  # prepared before: it came from the cache
+            await services.limiter.refund(user_id, key)  # prepared before: it came from the cache
         action.cancel()
         await send_share(bot, message.chat_id, saved, services, reply_to=reply_to, offer=offer)
     finally:

@@ -34,7 +34,7 @@ from telegram.error import (
 )
 
 from bot.errors import PublishNotSent, PublishOutcomeUnknown, PublishRejected, PublishRetryLater
-from bot.flood import FloodLimiter, Reserved
+from bot.flood import FloodLimiter, Reserved, Slot
 from bot.models import CardSize, Platform
 from bot.newsroom.models import NewsroomDraft, OutboxItem, PostKind, ShareButton, Target
 from bot.platforms import PLATFORMS
@@ -80,6 +80,7 @@ class ChannelPublisher:
         self._bot = bot
         self._channel = channel
         self._flood = flood
+        self._slots: dict[int, Slot] = {}  # outbox row → the flood slot prepare() took
 
     def channel_of(self, draft: NewsroomDraft) -> str | int:
         """The draft's own channel (a feed may post elsewhere), else the default one."""
@@ -92,7 +93,7 @@ class ChannelPublisher:
     async def prepare(self, draft: NewsroomDraft, item: OutboxItem) -> None:
         """Take the channel's next flood slot (20 a minute, one a second) before sending."""
         if self._flood is not None:
-            await self._flood.acquire(self.channel_of(draft))
+            self._slots[item.id] = await self._flood.acquire(self.channel_of(draft))
 
     async def publish(self, draft: NewsroomDraft, item: OutboxItem) -> Receipt:
         try:
@@ -128,8 +129,9 @@ class ChannelPublisher:
     async def _send(self, draft: NewsroomDraft, item: OutboxItem) -> Message:
         content = draft.content
         channel = self.channel_of(draft)
-        # The slot was taken in prepare(): the bot's limiter must not wait for another.
-        limit = Reserved() if self._flood is not None else None
+        # The slot was taken in prepare(): the bot's limiter must not take another, only
+        # check it as the request leaves and record when the answer came.
+        limit = Reserved(slot=self._slots.pop(item.id, None)) if self._flood is not None else None
         if item.kind is PostKind.CHANNEL_TEXT:
             parent = int(item.parent_external_id or 0)
             return await self._bot.send_message(

@@ -10,7 +10,8 @@ import pytest
 from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ExtBot
 
-from devtools.botapi import DEFAULT_TOKEN, BotAPIServer
+from bot.flood import FloodLimiter, FloodRule, FloodRules
+from devtools.botapi import DEFAULT_TOKEN, BotAPIServer, FloodPolicy
 from handlers.retry import Priority, PriorityGate, RetryAfterLimiter
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -183,3 +184,35 @@ async def test_the_limiter_waits_for_a_calm_gate_at_most_the_given_time() -> Non
     assert not busy[1].done()  # it gave up waiting: the queued request still waits
     hold.set()
     assert await asyncio.gather(*busy) == [True, True]
+
+
+async def test_a_message_that_waited_for_a_connection_still_arrives_within_limits() -> None:
+    # One connection. A slow call holds it when the channel's first message is due, so that
+    # message leaves late; the second was booked half a second after the first one's slot,
+    # before anyone knew. Telegram (one message per 0.5 s in a chat, no burst) counts
+    # arrivals: the second must be checked again as it leaves, and wait for its turn.
+    api = BotAPIServer(
+        flood=FloodPolicy(per_second=30, chat_per_second=2.0, chat_burst=1, group_per_minute=60)
+    ).start()
+    rules = FloodRules(
+        overall=FloodRule(30, 1.0), per_chat=FloodRule(1, 0.5), per_group=FloodRule(60, 60.0)
+    )
+    limiter = RetryAfterLimiter(max_in_flight=1, max_retries=0, flood=FloodLimiter(rules))
+    bot = ExtBot(DEFAULT_TOKEN, base_url=f"{api.root}/bot", rate_limiter=limiter)
+    channel = -1001777
+    try:
+        api.channel(channel, "قناة الاختبار")
+        async with bot:
+            mark = api.mark()
+            api.slow_next("getchat", seconds=0.4)
+            slow = asyncio.ensure_future(bot.get_chat(channel))
+            await asyncio.sleep(0.05)  # the slow call holds the only connection
+            await asyncio.gather(
+                bot.send_message(channel, "الخبر الأول"), bot.send_message(channel, "الخبر الثاني")
+            )
+            await slow
+    finally:
+        api.stop()
+    assert api.refusals(429, since=mark) == []
+    first, second = api.posts(channel, since=mark)
+    assert second.at - first.at >= 0.5
