@@ -17,6 +17,7 @@ cost per tick, and the cost of polling many feeds.
     .venv/bin/python bench/schedule.py
     .venv/bin/python bench/schedule.py --posts 200 --feeds 20
     .venv/bin/python bench/schedule.py --only-queue     # parts 1 and 2 (~12 min)
+    .venv/bin/python bench/schedule.py --only-queue --postgres
 
 Exits 1 naming every missed target. Timings depend on the machine's load.
 """
@@ -53,6 +54,7 @@ from devtools.botapi import TELEGRAM_LIMITS, BotAPIServer  # noqa: E402
 from devtools.botthread import InProcessBot  # noqa: E402
 from devtools.desk_player import Desk, newsroom_env  # noqa: E402
 from devtools.pages import PageServer  # noqa: E402
+from devtools.pgserver import PostgresServer  # noqa: E402
 from devtools.xapi import XAPIServer  # noqa: E402
 
 SAMPLE = ROOT / "examples" / "sample-article.html"
@@ -134,7 +136,9 @@ async def _queue(bot: InProcessBot, api: BotAPIServer, posts: int, channels: int
     }
 
 
-def run_queue(posts: int, channels: int) -> dict:
+def run_queue(posts: int, channels: int, *, postgres: str | None = None) -> dict:
+    """Part 1 against SQLite, or the PostgreSQL server at ``postgres`` (the flood windows
+    then live in the database, as with several workers)."""
     api = BotAPIServer(flood=TELEGRAM_LIMITS).start()
     xapi = XAPIServer().start()
     try:
@@ -142,7 +146,8 @@ def run_queue(posts: int, channels: int) -> dict:
         for c in range(channels):
             api.channel(channel_id(c), f"قناة {c + 1}")
         with tempfile.TemporaryDirectory(prefix="nashir-schedule-") as folder:
-            env = newsroom_env(xapi, database=f"{folder}/nashir.sqlite3")
+            database = postgres or f"{folder}/nashir.sqlite3"
+            env = newsroom_env(xapi, database=database)
             env.update({"X_API_KEY": "", "X_API_SECRET": ""})  # channels only
             settings = load_settings(env, dotenv=None).replace(
                 telegram_bot_token=Secret(api.token), telegram_api_base_url=api.root
@@ -328,13 +333,24 @@ def main() -> int:
     parser.add_argument("--items", type=int, default=50)
     parser.add_argument("--skip-queue", action="store_true")
     parser.add_argument("--only-queue", action="store_true", help="skip the feeds part")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="run the queue on a throwaway PostgreSQL server (flood windows in the database)",
+    )
     args = parser.parse_args()
     misses: list[str] = []
     if not args.only_queue:
         misses += feeds_part(args.feeds, args.items)
     if not args.skip_queue:
-        print(f"queue: {args.posts} posts over {args.channels} channels", flush=True)
-        queue = run_queue(args.posts, args.channels)
+        engine = "PostgreSQL" if args.postgres else "SQLite"
+        print(f"queue: {args.posts} posts over {args.channels} channels ({engine})", flush=True)
+        server = PostgresServer.start() if args.postgres else None
+        try:
+            queue = run_queue(args.posts, args.channels, postgres=server.dsn if server else None)
+        finally:
+            if server is not None:
+                server.stop()
         share = queue["rate"] / queue["allowed"]
         print(f"  sent: {queue['sent']}/{args.posts}")
         print(
