@@ -36,7 +36,11 @@ What is measured, from the recorded facts rather than the bot's word:
 * CPU per update: /proc utime+stime (+cutime/cstime of reaped children) of every worker's
   process group (the worker and its pipeline processes), per phase; PostgreSQL's server
   processes the same way, and its statements and transactions per update
-  (pg_stat_statements); the harness (this process: fake Telegram, balancer, pages) apart.
+  (pg_stat_statements, with the most frequent statements); the harness (this process:
+  fake Telegram, balancer, pages) apart, and how much of the cores other processes on the
+  machine used meanwhile (/proc/stat less ours);
+* for every user without a final reply, whether they were told an error, got only
+  «جارٍ التحضير…», or got nothing, and what the inbox says of their update.
 
 Targets (a missed one is named and the exit status is 1):
 
@@ -187,6 +191,13 @@ class CpuMeter:
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
+
+
+def machine_seconds() -> float:
+    """Busy CPU seconds of the whole machine so far (every process, ours and others')."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
 def harness_seconds() -> float:
@@ -345,6 +356,9 @@ class Phase:
     first_429s: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     placeholders_left: int = 0
+    spoken_to: set[int] = field(default_factory=set)  # users who got any message at all
+    lost_inbox: Counter[str] = field(default_factory=Counter)  # lost updates' inbox status
+    cpu_machine: float = 0.0  # every process's CPU during the phase, ours and others'
     per_backend: dict[int, int] = field(default_factory=dict)
     cpu_workers: float = 0.0
     cpu_postgres: float | None = None
@@ -369,6 +383,18 @@ class Phase:
         if not self.replies_expected:
             return max(self.not_acked, self.open_at_end)
         return sum(1 for u in self.users if u not in self.finals)
+
+    def lost_kinds(self) -> str:
+        """How the lost were left: told an error, only «جارٍ التحضير…», or nothing."""
+        if not self.replies_expected:
+            return ""
+        lost = [u for u in self.users if u not in self.finals]
+        told = sum(1 for u in lost if u in self.errors)
+        silent = sum(1 for u in lost if u not in self.spoken_to)
+        return (
+            f"{told} told an error, {len(lost) - told - silent} only «جارٍ التحضير…»,"
+            f" {silent} nothing at all"
+        )
 
     @property
     def doubled(self) -> list[int]:
@@ -433,6 +459,7 @@ class Outcome:
     phases: dict[str, Phase]
     killed_at: float | None = None
     taken_over: int = 0  # updates another worker took over after the kill
+    doubled_taken: int = 0  # of the doubled, those whose update was taken over
     takeover_s: float | None = None  # the kill → the last taken-over update's card
     missed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -539,7 +566,7 @@ class Run:
         api = self.api
         self.meter.sample()
         before_workers, before_pg = self.worker_cpu(), self.postgres_cpu()
-        before_harness = harness_seconds()
+        before_harness, before_machine = harness_seconds(), machine_seconds()
         self.database.reset_statements()
         with api.at_once():
             phase.since_call = len(api.calls)
@@ -574,9 +601,19 @@ class Run:
         if after_pg is not None and before_pg is not None:
             phase.cpu_postgres = after_pg - before_pg
         phase.cpu_harness = harness_seconds() - before_harness
+        phase.cpu_machine = machine_seconds() - before_machine
         phase.statements = self.database.statements()
         phase.load = (load_before, os.getloadavg()[0])
         collect(phase, api, self.balancer)
+        if phase.lost:
+            lost = {
+                phase.update_of[u]
+                for u in phase.users - phase.finals.keys()
+                if u in phase.update_of
+            }
+            rows = self.database.query("SELECT update_id, status FROM inbox")
+            phase.lost_inbox = Counter(str(status) for uid, status in rows if int(uid) in lost)
+            phase.lost_inbox["never stored"] = len(lost) - sum(phase.lost_inbox.values())
         time.sleep(1.2)  # Telegram's windows fill again before the next phase
         return phase
 
@@ -676,6 +713,7 @@ def collect(phase: Phase, api: BotAPIServer, balancer: Balancer) -> None:
             continue
         if call.name in COUNTED_METHODS:
             phase.messages += 1
+            phase.spoken_to.add(chat)
         if is_final(call):
             phase.finals.setdefault(chat, []).append(call.at)
         elif is_error(call):
@@ -762,6 +800,9 @@ def run_config(
             ]
             if times:
                 outcome.takeover_s = max(times) - outcome.killed_at
+            outcome.doubled_taken = sum(
+                1 for u in mix.doubled if mix.update_of.get(u) in taken_ids
+            )
     finally:
         run.stop()
     return outcome
@@ -777,6 +818,13 @@ def busy(phase: Phase) -> float:
     return used / (span * CORES) if span > 0 else float("nan")
 
 
+def others(phase: Phase) -> float:
+    """Share of the machine's cores that processes not of this bench used meanwhile."""
+    span = phase.ended - phase.started
+    ours = phase.cpu_workers + (phase.cpu_postgres or 0.0) + phase.cpu_harness
+    return max(0.0, phase.cpu_machine - ours) / (span * CORES) if span > 0 else float("nan")
+
+
 def bound(phase: Phase) -> str:
     """What bounded the handling of a phase's links: the offered rate when it kept up,
     else the resource nearer saturation — Telegram's 30 messages/s or the cores — with
@@ -790,7 +838,8 @@ def bound(phase: Phase) -> str:
     figures = (
         f"{sent_rate:.1f} msg/s sent = {100 * telegram:.0f} % of Telegram's"
         f" {TELEGRAM_PER_SECOND}/s ({per_update:.2f} msg per update → at most"
-        f" {TELEGRAM_PER_SECOND / per_update:.1f} updates/s); cores {100 * cores:.0f} % busy"
+        f" {TELEGRAM_PER_SECOND / per_update:.1f} updates/s); our processes used"
+        f" {100 * cores:.0f} % of the cores, others {100 * others(phase):.0f} %"
     )
     if handled >= 0.9 * offered:
         return f"the offered rate (kept up): {figures}"
@@ -863,7 +912,7 @@ def report(outcomes: list[Outcome], *, started: float, load: float) -> list[str]
     print("CPU per update (ms; workers = each worker and its pipeline processes), and per core")
     header = (
         f"{'configuration':<15}{'phase':<9}{'workers':>8}{'upd/s/core':>11}{'PG CPU':>8}"
-        f"{'PG stmts':>9}{'PG tx':>7}{'PG exec':>8}{'harness':>8}{'busy':>6}  load"
+        f"{'PG stmts':>9}{'PG tx':>7}{'PG exec':>8}{'harness':>8}{'ours':>6}{'others':>7}  load"
     )
     print(header)
     print("-" * len(header))
@@ -879,6 +928,7 @@ def report(outcomes: list[Outcome], *, started: float, load: float) -> list[str]
                 f"{per(stats.transactions if stats else None, count, 1):>7}"
                 f"{per(stats.exec_ms if stats else None, count, 1):>8}"
                 f"{per(phase.cpu_harness, count):>8}{100 * busy(phase):>5.0f}%"
+                f"{100 * others(phase):>6.0f}%"
                 f"  {phase.load[0]:.1f}→{phase.load[1]:.1f}"
             )
     print()
@@ -897,10 +947,17 @@ def report(outcomes: list[Outcome], *, started: float, load: float) -> list[str]
                 details.append(
                     f"{phase.name}: {phase.placeholders_left} «جارٍ التحضير…» left behind"
                 )
+            if phase.lost and phase.replies_expected:
+                inbox = ", ".join(f"{k} {v}" for k, v in phase.lost_inbox.items() if v)
+                details.append(
+                    f"{phase.name}: {phase.lost} lost — {phase.lost_kinds()};"
+                    f" their updates in the inbox: {inbox}"
+                )
             if phase.errors:
                 user, text = next(iter(phase.errors.items()))
                 details.append(
-                    f"{phase.name}: {len(phase.errors)} told an error, e.g. {user}: {text[:60]!r}"
+                    f"{phase.name}: {len(phase.errors)} told an error, e.g. {user}:"
+                    f" {' '.join(text.split())[:70]!r}"
                 )
             for refusal in phase.first_429s[:2]:
                 details.append(f"{phase.name}: 429 {refusal}")
@@ -927,7 +984,8 @@ def report(outcomes: list[Outcome], *, started: float, load: float) -> list[str]
                 0,
                 f"worker killed (SIGKILL) at +{outcome.killed_at - mix.started:.1f} s;"
                 f" {outcome.taken_over} update(s) taken over by the other worker, the last"
-                f" one's card {takeover} after the kill (lease {KILL_LEASE_S} s)",
+                f" one's card {takeover} after the kill (lease {KILL_LEASE_S} s);"
+                f" {outcome.doubled_taken} of the {len(mix.doubled)} doubled were taken over",
             )
         if details:
             print(f"{outcome.config.name}:")
