@@ -14,6 +14,7 @@ import http.client
 import itertools
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -25,6 +26,10 @@ class Forwarded:
     backend: int  # index in the backends list
     path: str
     status: int
+    # time.monotonic() when the request was read, and when the backend's answer came: the
+    # backend's part of the delay the sender sees (the balancer's own hop excluded).
+    received: float = 0.0
+    answered: float = 0.0
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -34,8 +39,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
+        received = time.monotonic()
         headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
-        status, answer = self.server.forward(self.path, body, headers)
+        status, answer = self.server.forward(self.path, body, headers, received=received)
         self.send_response(status)
         self.send_header("Content-Length", str(len(answer)))
         self.end_headers()
@@ -49,6 +55,9 @@ class Balancer(ThreadingHTTPServer):
     """Listens on 127.0.0.1 (``port`` 0: any free one) and spreads POSTs over ``backends``."""
 
     daemon_threads = True
+    # Telegram opens up to 40 connections at once; with socketserver's default backlog of 5
+    # the rest wait for a SYN retry (1 s), which would show up as our ack latency.
+    request_queue_size = 1024
 
     def __init__(self, backends: list[tuple[str, int]], port: int = 0) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
@@ -74,7 +83,10 @@ class Balancer(ThreadingHTTPServer):
         self.shutdown()
         self.server_close()
 
-    def forward(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+    def forward(
+        self, path: str, body: bytes, headers: dict[str, str], *, received: float = 0.0
+    ) -> tuple[int, bytes]:
+        received = received or time.monotonic()
         with self._lock:
             first = next(self._turn)
         for offset in range(len(self.backends)):
@@ -92,8 +104,9 @@ class Balancer(ThreadingHTTPServer):
                     status, data = answer.status, answer.read()
                 except OSError:
                     status, data = 502, b""
+                answered = time.monotonic()
                 with self._lock:
-                    self.forwarded.append(Forwarded(index, path, status))
+                    self.forwarded.append(Forwarded(index, path, status, received, answered))
                 return status, data
             finally:
                 connection.close()

@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,8 +72,12 @@ class PostgresServer:
     bin_dir: Path | None = None
 
     @classmethod
-    def start(cls) -> PostgresServer:
-        """Use ``PG_TEST_DSN`` when set, else start a private server (about a second)."""
+    def start(cls, *, settings: Sequence[str] = ()) -> PostgresServer:
+        """Use ``PG_TEST_DSN`` when set, else start a private server (about a second).
+
+        ``settings`` are more ``name=value`` server settings for a private server (a
+        benchmark loads ``shared_preload_libraries=pg_stat_statements`` to count queries).
+        """
         external = os.environ.get("PG_TEST_DSN")
         if external:
             return cls(dsn=external)
@@ -98,6 +103,7 @@ class PostgresServer:
         options = (
             f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off"
             " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+            + "".join(f" -c {setting}" for setting in settings)
         )
         server._run(
             str(bin_dir / "pg_ctl"),
