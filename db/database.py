@@ -155,8 +155,11 @@ class SQLiteDatabase(Database):
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         async with self._lock:
-            await self.connection.execute("BEGIN IMMEDIATE")
             try:
+                # Inside the try: a task cancelled while BEGIN waits for aiosqlite's thread
+                # still has it run there, and the rollback (queued after it, a no-op when
+                # nothing began) must close it — or the next BEGIN finds a transaction open.
+                await self.connection.execute("BEGIN IMMEDIATE")
                 yield _SQLiteTransaction(self.connection)
             except BaseException:
                 await self.connection.rollback()
@@ -313,12 +316,16 @@ class PostgresDatabase(Database):
         # start waits here, then finds the schema current. Migrations run at start-up only,
         # so holding a connection (not a pooled transaction) is fine even behind PgBouncer's
         # session mode; in transaction mode, point DATABASE_URL's migrations at the server.
-        async with self.pool.acquire() as connection:
+        # Outside the pool: the migrations themselves need a pooled connection, and a pool
+        # of one would wait for the lock's connection forever.
+        import asyncpg
+
+        connection = await asyncpg.connect(self._dsn)
+        try:
             await connection.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
-            try:
-                yield
-            finally:
-                await connection.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
+            yield  # ending the session releases the lock, even after a failed migration
+        finally:
+            await connection.close()
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
         return [tuple(row) for row in await self.pool.fetch(numbered(sql), *params)]
