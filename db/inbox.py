@@ -35,6 +35,14 @@ class InboxItem:
     attempts: int
 
 
+@dataclass(frozen=True, slots=True)
+class InboxProgress:
+    """What earlier attempts at an update did for its user (see :mod:`handlers.progress`)."""
+
+    placeholder_id: int | None = None
+    answered: bool = False
+
+
 class InboxRepository:
     def __init__(self, database: Database) -> None:
         self._db = database
@@ -90,6 +98,30 @@ class InboxRepository:
                 (status.value, to_text(now), error, update_id, owner),
             )
         return changed == 1
+
+    async def progress(self, update_id: int) -> InboxProgress:
+        row = await self._db.fetch_one(
+            "SELECT placeholder_id, answered_at FROM inbox WHERE update_id = ?", (update_id,)
+        )
+        if row is None:
+            return InboxProgress()
+        return InboxProgress(
+            placeholder_id=int(row[0]) if row[0] is not None else None,
+            answered=row[1] is not None,
+        )
+
+    async def note_placeholder(self, update_id: int, message_id: int) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE inbox SET placeholder_id = ? WHERE update_id = ?", (message_id, update_id)
+            )
+
+    async def note_answered(self, update_id: int, *, now: dt.datetime) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE inbox SET answered_at = ? WHERE update_id = ? AND answered_at IS NULL",
+                (to_text(now), update_id),
+            )
 
     async def reap(self, *, now: dt.datetime, max_attempts: int) -> tuple[int, int]:
         """Rows whose worker died: back to ``new``, or ``failed`` once tried ``max_attempts``

@@ -22,7 +22,8 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,12 +31,17 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.settings import Settings
+from db.connection import open_database
 from db.database import Database
 from db.inbox import InboxItem, InboxRepository
+from handlers.progress import Handling, end_handling_scope, handling_scope
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "nashir_inbox"
+# Connections for storing webhook deliveries on PostgreSQL: Telegram keeps up to 40 POSTs
+# open at once and each insert takes about a millisecond.
+ACCEPT_POOL_SIZE = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,10 +99,17 @@ class Ingress:
         config: IngressConfig | None = None,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         owner: str | None = None,
+        accepting: Database | None = None,
     ) -> None:
+        """``accepting``: where deliveries are stored, when not ``database`` — on
+        PostgreSQL a few connections of their own, so that Telegram's answer never waits
+        for a connection behind the handlers' work (measured: ack p95 0.7 s with one pool
+        under a burst, against 0.09 s on SQLite)."""
         self._application = application
         self._database = database
+        self._accepting = accepting or database
         self.inbox = InboxRepository(database)
+        self._deliveries = InboxRepository(self._accepting)
         self.config = config or IngressConfig()
         self._clock = clock
         # Host and pid in the lease: an operator reading the inbox sees which worker holds what.
@@ -114,9 +127,11 @@ class Ingress:
         if not isinstance(update_id, int):
             raise ValueError("an update without update_id")
         payload = json.dumps(update, ensure_ascii=False, separators=(",", ":"))
-        stored = await self.inbox.add(update_id, chat_key(update), payload, now=self._clock())
+        stored = await self._deliveries.add(
+            update_id, chat_key(update), payload, now=self._clock()
+        )
         if stored:
-            await self._database.notify(CHANNEL)
+            await self._accepting.notify(CHANNEL)
         return stored
 
     def wake(self) -> None:
@@ -162,6 +177,7 @@ class Ingress:
 
     async def _handle(self, item: InboxItem) -> None:
         error: str | None = None
+        scope = handling_scope(Handling(item.update_id, item.attempts, self.inbox, self._clock))
         try:
             update = Update.de_json(json.loads(item.payload), self._application.bot)
             if update is not None:
@@ -171,6 +187,7 @@ class Ingress:
             logger.exception("inbox: update %s could not be handled", item.update_id)
             error = type(exc).__name__
         finally:
+            end_handling_scope(scope)
             self._running.pop(item.update_id, None)
         try:
             await self.inbox.finish(
@@ -204,6 +221,34 @@ class Ingress:
                 await self.inbox.purge(before=now - self.config.keep)
             except Exception:
                 logger.exception("inbox: housekeeping failed; trying again")
+
+
+@asynccontextmanager
+async def accepting_database(settings: Settings) -> AsyncIterator[Database | None]:
+    """On PostgreSQL, a small pool of its own for storing deliveries (None: the bot's one
+    SQLite connection does it, as it does everything)."""
+    if settings.database_url.engine != "postgresql":
+        yield None
+        return
+    database = await open_database(
+        settings.database_url, pool_size=ACCEPT_POOL_SIZE, migrate=False
+    )
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+@asynccontextmanager
+async def handling(ingress: Ingress) -> AsyncIterator[None]:
+    """The inbox handled in the background until the block ends."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(ingress.run(stop), name="nashir-inbox")
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.gather(task, return_exceptions=True)
 
 
 async def _first(stop: asyncio.Event, wakeup: asyncio.Event, *, seconds: float) -> None:

@@ -33,7 +33,7 @@ from handlers.errors import (
     MissingWebhookSecretError,
     startup_error,
 )
-from handlers.ingress import Ingress, IngressConfig
+from handlers.ingress import Ingress, IngressConfig, accepting_database, handling
 from handlers.newsroom_runtime import background_work, newsroom_runtime
 from handlers.ratelimit import rate_limiter_for
 from handlers.redact import redacted_logs
@@ -175,7 +175,10 @@ async def running_bot(
                 if services.database is None:
                     raise RuntimeError("webhook mode needs the bot's database for its inbox")
                 ingress = Ingress(
-                    application, services.database, config=IngressConfig.from_settings(settings)
+                    application,
+                    services.database,
+                    config=IngressConfig.from_settings(settings),
+                    accepting=await stack.enter_async_context(accepting_database(settings)),
                 )
                 receiver = WebhookReceiver(
                     ingress.accept,
@@ -214,18 +217,6 @@ async def running_bot(
             if application.running:
                 await application.stop()
             await application.shutdown()
-
-
-@asynccontextmanager
-async def handling(ingress: Ingress) -> AsyncIterator[None]:
-    """The inbox handled in the background until the block ends."""
-    stop = asyncio.Event()
-    task = asyncio.create_task(ingress.run(stop), name="nashir-inbox")
-    try:
-        yield
-    finally:
-        stop.set()
-        await asyncio.gather(task, return_exceptions=True)
 
 
 async def set_commands(application: Application, services: BotServices) -> None:  # type: ignore[type-arg]

@@ -17,11 +17,13 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from db.inbox import InboxProgress
 from db.shares import SavedShare
 from handlers.desk import text_key, url_key
 from handlers.errors import BusyError, ExpiredShareError
 from handlers.keyboards import ButtonAction
 from handlers.links import first_url, links_in_message, message_text
+from handlers.progress import current_handling
 from handlers.replies import NO_PREVIEW, deliver, send_share
 from handlers.retry import Priority, RetryAfterLimiter
 from handlers.services import BotServices, get_services
@@ -150,6 +152,14 @@ async def _share(
     user = update.effective_user
     if message is None:
         return
+    handling = current_handling()
+    earlier = await handling.earlier() if handling is not None else InboxProgress()
+    if earlier.answered and handling is not None:
+        # A worker that died after sending the card: the user has it already.
+        logger.info("update %s was answered before its worker stopped", handling.update_id)
+        if earlier.placeholder_id is not None:
+            await _retire(bot, message.chat_id, earlier.placeholder_id)
+        return
     user_id = user.id if user else message.chat_id
     quote = message.chat.type != ChatType.PRIVATE
     reply_to = message.message_id if quote else None
@@ -170,13 +180,19 @@ async def _share(
     if cached is not None:
         # Already shared: the card itself is the instant answer, no placeholder needed.
         await send_share(bot, message.chat_id, cached, services, reply_to=reply_to, offer=offer)
+        if handling is not None:
+            await handling.answered()
         return
-    ack = await _placeholder(
-        bot,
-        message.chat_id,
-        services.texts.html("preparing"),
-        reply_to=message.message_id if quote else None,
-    )
+    ack = earlier.placeholder_id
+    if ack is None:
+        ack = await _placeholder(
+            bot,
+            message.chat_id,
+            services.texts.html("preparing"),
+            reply_to=message.message_id if quote else None,
+        )
+        if handling is not None:
+            await handling.placeholder_sent(ack)
     action: asyncio.Task[None] | None = None
     try:
         await _after_first_answers(bot, services)
@@ -194,6 +210,8 @@ async def _share(
             await services.limiter.refund(user_id, key)  # prepared before: it came from the cache
         action.cancel()
         await send_share(bot, message.chat_id, saved, services, reply_to=reply_to, offer=offer)
+        if handling is not None:
+            await handling.answered()
     finally:
         if action is not None:
             action.cancel()

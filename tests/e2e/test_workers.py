@@ -44,22 +44,24 @@ class Fleet:
 
     def holder_of(self, update_id: int) -> BotProcess:
         """The worker whose lease holds ``update_id`` (its pid is in the lease's name)."""
-
-        async def owner() -> str:
-            import asyncpg
-
-            connection = await asyncpg.connect(self.dsn)
-            try:
-                return str(
-                    await connection.fetchval(
-                        "SELECT lease_owner FROM inbox WHERE update_id = $1", update_id
-                    )
-                )
-            finally:
-                await connection.close()
-
-        pid = int(asyncio.run(owner()).split(":")[1])
+        pid = int(asyncio.run(self._inbox("lease_owner", update_id)).split(":")[1])
         return next(w for w in self.workers if w.pid == pid)
+
+    def inbox_status(self, update_id: int) -> str:
+        return asyncio.run(self._inbox("status", update_id))
+
+    async def _inbox(self, column: str, update_id: int) -> str:
+        import asyncpg
+
+        connection = await asyncpg.connect(self.dsn)
+        try:
+            return str(
+                await connection.fetchval(
+                    f"SELECT {column} FROM inbox WHERE update_id = $1", update_id
+                )
+            )
+        finally:
+            await connection.close()
 
 
 @pytest.fixture
@@ -176,6 +178,34 @@ def test_a_worker_killed_after_answering_loses_nothing(
     time.sleep(2)
     assert len(bot_api.find("sendPhoto", chat_id=reader["id"])) == 1 == len(photos)
     assert page_server.requests.count(path) == 2  # the other worker did it again, once
+    # It reused the dead worker's «جارٍ التحضير…» (noted in the inbox) and removed it.
+    (placeholder,) = bot_api.find("sendMessage", chat_id=reader["id"])
+    removed = [int(c.params["message_id"]) for c in bot_api.find("deleteMessage")]
+    assert removed == [placeholder.result["message_id"]]
+
+
+def test_a_worker_killed_after_sending_the_card_is_not_answered_twice(
+    fleet: Fleet, bot_api: BotAPIServer, page_server: PageServer, sample_html: str
+) -> None:
+    """Killed between the card and the end of its handling (the placeholder's removal is
+    slow): the worker that takes the update over sees the answer noted and sends nothing."""
+    path = "/economie/2026/03/desalination-agadir-8.html"
+    url = page_server.add(path, Route(body=article_variant(sample_html, 8)))
+    reader = bot_api.user(6104, "يونس")
+    bot_api.slow_next("deleteMessage", seconds=30, chat_id=reader["id"])
+    message = bot_api.send_message(reader, url)
+    update_id = next(u["update_id"] for u in bot_api.updates if u.get("message") == message)
+
+    wait_for(bot_api, "sendPhoto", reader["id"], 1)
+    wait_for(bot_api, "deleteMessage", reader["id"], 1)  # the card is out, the handling not over
+    fleet.holder_of(update_id).kill()
+
+    deadline = time.monotonic() + 60
+    while fleet.inbox_status(update_id) != "done":  # taken over after the lease, and settled
+        assert time.monotonic() < deadline, "the update was not taken over"
+        time.sleep(0.1)
+    assert len(bot_api.find("sendPhoto", chat_id=reader["id"])) == 1
+    assert len(bot_api.find("sendMessage", chat_id=reader["id"])) == 1  # one placeholder
 
 
 def test_an_edit_asked_by_one_worker_is_answered_through_the_other(

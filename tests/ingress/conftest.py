@@ -16,8 +16,10 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 from bot.settings import DatabaseUrl
 from db.connection import open_database
 from db.database import Database
+from db.inbox import InboxProgress
 from devtools.botapi import BotAPIServer
 from handlers.ingress import Ingress, IngressConfig
+from handlers.progress import current_handling
 from tests.engines import ENGINES, engine_url
 
 
@@ -34,6 +36,8 @@ class Journal:
     running: dict[int, int] = field(default_factory=dict)  # chat → handlers running now
     overlaps: int = 0  # two handlers of one chat at once (must never happen)
     concurrent_chats: int = 0  # most chats handled at the same moment
+    # update_id → (attempt, what earlier attempts noted), as the handler saw it
+    attempts: dict[int, tuple[int, InboxProgress]] = field(default_factory=dict)
 
     def of_chat(self, chat: int) -> list[int]:
         return [update_id for _, update_id, c in self.handled if c == chat]
@@ -75,6 +79,9 @@ async def workers(
                 journal.overlaps += 1
             busy = sum(1 for count in journal.running.values() if count)
             journal.concurrent_chats = max(journal.concurrent_chats, busy)
+            handling = current_handling()
+            assert handling is not None and handling.update_id == update.update_id
+            journal.attempts[update.update_id] = (handling.attempts, await handling.earlier())
             # Handlers take different times, as real ones do (a cached link, a new page).
             await asyncio.sleep(rng.uniform(0, 0.02))
             journal.running[chat] -= 1

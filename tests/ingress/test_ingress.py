@@ -7,8 +7,14 @@ import datetime as dt
 import random
 from typing import Any
 
-from db.inbox import InboxRepository, InboxStatus
-from handlers.ingress import IngressConfig, chat_key
+import pytest
+from telegram.ext import ApplicationBuilder
+
+from bot.settings import DatabaseUrl, load_settings
+from db.connection import open_database
+from db.inbox import InboxProgress, InboxRepository, InboxStatus
+from devtools.botapi import BotAPIServer
+from handlers.ingress import Ingress, IngressConfig, accepting_database, chat_key
 from tests.ingress.conftest import message, settle
 
 
@@ -72,6 +78,70 @@ async def test_updates_of_a_worker_that_died_are_handled_by_another_after_its_le
 
     assert sorted(u for _, u, _ in workers.journal.handled) == [3000, 3001, 3002]
     assert {name for name, _, _ in workers.journal.handled} == {"alive"}
+
+
+async def test_a_taken_over_update_sees_what_its_first_attempt_did(workers: Any) -> None:
+    """The share flow notes its placeholder and its answer: the next attempt reads them."""
+    dead = await workers("dead", run=False)
+    for n in range(2):
+        await dead.ingress.accept(message(3100 + n, chat=310 + n))
+    inbox = InboxRepository(dead.database)
+    now = dt.datetime.now(dt.UTC)
+    assert (
+        len(await inbox.claim(owner="dead", now=now, lease=dt.timedelta(seconds=1), limit=5)) == 2
+    )
+    await inbox.note_placeholder(3100, 77)
+    await inbox.note_placeholder(3101, 78)
+    await inbox.note_answered(3101, now=now)
+    await workers("alive", config=IngressConfig(lease=dt.timedelta(seconds=0.6), poll=0.2))
+
+    await settle(workers.journal, 2)
+
+    assert workers.journal.attempts == {
+        3100: (2, InboxProgress(placeholder_id=77, answered=False)),
+        3101: (2, InboxProgress(placeholder_id=78, answered=True)),
+    }
+
+
+async def test_a_first_attempt_reads_nothing(workers: Any) -> None:
+    worker = await workers("only")
+    await worker.ingress.accept(message(3200, chat=320))
+    await settle(workers.journal, 1)
+    assert workers.journal.attempts == {3200: (1, InboxProgress())}
+
+
+async def test_deliveries_are_stored_while_the_handlers_hold_every_connection(
+    database_url: DatabaseUrl, bot_api: BotAPIServer
+) -> None:
+    """On PostgreSQL the receiver has connections of its own: Telegram is answered even
+    when the handlers' pool is all taken (on SQLite one connection serves everything)."""
+    if database_url.engine != "postgresql":
+        pytest.skip("one SQLite connection serves everything")
+    settings = load_settings({"DATABASE_URL": database_url.dsn()}, dotenv=None)
+    busy = await open_database(database_url, pool_size=1)
+    application = ApplicationBuilder().token(bot_api.token).updater(None).build()
+    try:
+        async with accepting_database(settings) as accepting:
+            assert accepting is not None
+            ingress = Ingress(application, busy, accepting=accepting)
+            held = asyncio.Event()
+            release = asyncio.Event()
+
+            async def hold() -> None:
+                async with busy.transaction():
+                    held.set()
+                    await release.wait()
+
+            holder = asyncio.create_task(hold())
+            await held.wait()
+            try:
+                assert await asyncio.wait_for(ingress.accept(message(3300, chat=330)), 5)
+            finally:
+                release.set()
+                await holder
+            assert (await ingress.inbox.counts())[InboxStatus.NEW] == 1
+    finally:
+        await busy.close()
 
 
 async def test_an_update_that_kills_every_worker_is_given_up_and_the_chat_goes_on(
