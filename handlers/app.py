@@ -17,7 +17,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.flood import DEFAULT_RULES, FloodLimiter, FloodRules
+from bot.flood import DEFAULT_RULES, FloodLimiter, FloodRules, MemoryFloodStore
 from db.database import Database
 from db.dialect import Dialect
 from db.flood import FloodWindowRepository
@@ -57,6 +57,9 @@ CONCURRENT_UPDATES = 256
 MAX_IN_FLIGHT = 8
 CONNECTION_POOL_SIZE = MAX_IN_FLIGHT
 POOL_TIMEOUT = 30.0
+# Messages of one worker booked ahead in the shared flood windows at once: about a second
+# of Telegram's overall allowance (see RetryAfterLimiter's max_booked).
+MAX_BOOKED = 30
 ALLOWED_UPDATES: tuple[str, ...] = (
     Update.MESSAGE,
     Update.CALLBACK_QUERY,
@@ -111,7 +114,14 @@ def build_application(
             AiohttpRequest(connection_pool_size=CONNECTION_POOL_SIZE, pool_timeout=POOL_TIMEOUT)
         )
         .get_updates_request(AiohttpRequest(connection_pool_size=1))
-        .rate_limiter(RetryAfterLimiter(max_in_flight=MAX_IN_FLIGHT, flood=flood))
+        .rate_limiter(
+            RetryAfterLimiter(
+                max_in_flight=MAX_IN_FLIGHT,
+                flood=flood,
+                # In memory a booking costs microseconds and nothing needs bounding.
+                max_booked=None if isinstance(flood.store, MemoryFloodStore) else MAX_BOOKED,
+            )
+        )
         .job_queue(None)
         .build()
     )

@@ -190,6 +190,14 @@ class RetryAfterLimiter(BaseRateLimiter[Priority]):
         max_wait: a longer ``retry_after`` is not waited for: the error goes to the handler.
         sleep: the wait function (tests may pass their own).
         flood: the flood limiter (None: only react to 429s).
+        max_booked: messages of this process holding a flood slot booked ahead at once
+            (None: no bound). With the windows in the database every worker's bookings
+            share one row per window, and each booking rewrites its list of times: a
+            thousand messages booked at once made every booking slow, the slots late, and
+            the corrections of late slots a storm of transactions on that row (4 workers
+            on PostgreSQL, 0.1 messages/s). The others wait here, in priority order, at no
+            cost; the bound of one second of Telegram's allowance per process keeps the
+            windows short and the bot sending at the full rate.
     """
 
     def __init__(
@@ -200,9 +208,11 @@ class RetryAfterLimiter(BaseRateLimiter[Priority]):
         max_wait: float = 60.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         flood: FloodLimiter | None = None,
+        max_booked: int | None = None,
     ) -> None:
         self.max_in_flight = max_in_flight
         self.flood = flood
+        self._booking = PriorityGate(max_booked) if max_booked else None
         self.max_retries = max_retries
         self.max_wait = max_wait
         self._sleep = sleep
@@ -250,53 +260,62 @@ class RetryAfterLimiter(BaseRateLimiter[Priority]):
         chat_id = data.get("chat_id")
         slot = rate_limit_args.slot if reserved and counted else None  # type: ignore[union-attr]
         attempt = 0
-        while True:
-            if counted and slot is None and not reserved:
-                assert self.flood is not None
-                with self._gate.waiting(priority):
-                    slot = await self.flood.reserve(chat_id)
-            if slot is not None:
-                assert self.flood is not None
-                # Waiting for the slot holds no connection: other chats' requests go on.
-                with self._gate.waiting(priority):
-                    await self.flood.wait(slot)
-            await self._gate.acquire(priority)
-            if slot is not None:
-                assert self.flood is not None
-                # The request leaves only now (it may have waited for a connection):
-                # Telegram must see it within the windows, so the slot is checked again.
-                try:
-                    slot = await self.flood.depart(slot)
-                except BaseException:
-                    self._gate.release()
-                    raise
-                if slot.ahead:
-                    self._gate.release()
-                    continue
-            sent = slot
-            try:
-                return await callback(*args, **kwargs)
-            except RetryAfter as error:
-                wait = retry_after_seconds(error)
-                if counted:
+        holds_booking = False
+        try:
+            while True:
+                if counted and slot is None and not reserved:
                     assert self.flood is not None
-                    await self.flood.penalize(chat_id, wait)
-                if attempt >= retries or wait > self.max_wait:
-                    raise
-                attempt += 1
-                slot = None
-                logger.warning(
-                    "Bot API flood control on %s: waiting %.0f s (attempt %d of %d)",
-                    endpoint,
-                    wait,
-                    attempt,
-                    self.max_retries,
-                )
-            finally:
-                self._gate.release()
-                if sent is not None:
-                    await self._settle(sent)
-            await self._sleep(wait)  # without holding a slot
+                    with self._gate.waiting(priority):
+                        if self._booking is not None and not holds_booking:
+                            await self._booking.acquire(priority)
+                            holds_booking = True
+                        slot = await self.flood.reserve(chat_id)
+                if slot is not None:
+                    assert self.flood is not None
+                    # Waiting for the slot holds no connection: other chats' requests go on.
+                    with self._gate.waiting(priority):
+                        await self.flood.wait(slot)
+                await self._gate.acquire(priority)
+                if slot is not None:
+                    assert self.flood is not None
+                    # The request leaves only now (it may have waited for a connection):
+                    # Telegram must see it within the windows, so the slot is checked again.
+                    try:
+                        slot = await self.flood.depart(slot)
+                    except BaseException:
+                        self._gate.release()
+                        raise
+                    if slot.ahead:
+                        self._gate.release()
+                        continue
+                sent = slot
+                try:
+                    return await callback(*args, **kwargs)
+                except RetryAfter as error:
+                    wait = retry_after_seconds(error)
+                    if counted:
+                        assert self.flood is not None
+                        await self.flood.penalize(chat_id, wait)
+                    if attempt >= retries or wait > self.max_wait:
+                        raise
+                    attempt += 1
+                    slot = None
+                    logger.warning(
+                        "Bot API flood control on %s: waiting %.0f s (attempt %d of %d)",
+                        endpoint,
+                        wait,
+                        attempt,
+                        self.max_retries,
+                    )
+                finally:
+                    self._gate.release()
+                    if sent is not None:
+                        await self._settle(sent)
+                await self._sleep(wait)  # without holding a slot
+        finally:
+            if holds_booking:
+                assert self._booking is not None
+                self._booking.release()
 
     async def _settle(self, slot: Slot) -> None:
         """Tell the flood limiter when the answer came; a failure to record it must not turn

@@ -10,7 +10,7 @@ import pytest
 from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ExtBot
 
-from bot.flood import FloodLimiter, FloodRule, FloodRules
+from bot.flood import EMPTY, OVERALL, FloodLimiter, FloodRule, FloodRules, MemoryFloodStore
 from devtools.botapi import DEFAULT_TOKEN, BotAPIServer, FloodPolicy
 from handlers.retry import Priority, PriorityGate, RetryAfterLimiter
 
@@ -216,3 +216,54 @@ async def test_a_message_that_waited_for_a_connection_still_arrives_within_limit
     assert api.refusals(429, since=mark) == []
     first, second = api.posts(channel, since=mark)
     assert second.at - first.at >= 0.5
+
+
+class CountingStore(MemoryFloodStore):
+    """Memory windows that remember the most send times ever booked ahead at once."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        super().__init__()
+        self._clock = clock
+        self.most_ahead = 0
+
+    async def update(self, keys: Any, change: Any) -> Any:
+        result = await super().update(keys, change)
+        now = self._clock()
+        ahead = sum(1 for t in self.windows.get(OVERALL, EMPTY).times if t > now)
+        self.most_ahead = max(self.most_ahead, ahead)
+        return result
+
+
+async def test_a_worker_books_at_most_max_booked_slots_ahead_and_the_urgent_first() -> None:
+    """Over a shared store, 40 messages at once book 5 at a time (the rest wait here, not in
+    the windows every worker rewrites), and an acknowledgement queued behind them is booked
+    before the cards still waiting."""
+    clock = asyncio.get_running_loop().time
+    store = CountingStore(clock)
+    rules = FloodRules(overall=FloodRule(2, 0.1), per_chat=FloodRule(100, 1.0))
+    limiter = RetryAfterLimiter(
+        max_in_flight=2, flood=FloodLimiter(rules, store=store, clock=clock), max_booked=5
+    )
+    order: list[str] = []
+
+    async def send(name: str) -> str:
+        order.append(name)
+        return name
+
+    cards = [
+        asyncio.ensure_future(
+            limiter.process_request(send, (f"card{n}",), {}, "sendPhoto", {"chat_id": n}, None)
+        )
+        for n in range(40)
+    ]
+    await asyncio.sleep(0)
+    ack = asyncio.ensure_future(
+        limiter.process_request(
+            send, ("ack",), {}, "sendMessage", {"chat_id": 99}, Priority.URGENT
+        )
+    )
+    await asyncio.gather(*cards, ack)
+
+    assert 1 < store.most_ahead <= 5
+    assert order.index("ack") < 10  # not behind the 40 cards
+    assert sorted(order) == sorted([*(f"card{n}" for n in range(40)), "ack"])
