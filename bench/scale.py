@@ -838,7 +838,8 @@ def bound(phase: Phase) -> str:
     figures = (
         f"{sent_rate:.1f} msg/s sent = {100 * telegram:.0f} % of Telegram's"
         f" {TELEGRAM_PER_SECOND}/s ({per_update:.2f} msg per update → at most"
-        f" {TELEGRAM_PER_SECOND / per_update:.1f} updates/s); our processes used"
+        f" {TELEGRAM_PER_SECOND / per_update if per_update else float('nan'):.1f}"
+        " updates/s); our processes used"
         f" {100 * cores:.0f} % of the cores, others {100 * others(phase):.0f} %"
     )
     if handled >= 0.9 * offered:
