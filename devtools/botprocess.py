@@ -5,7 +5,6 @@ start again: what a crash or an OOM kill does to a deployed bot, for tests and b
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from devtools.botapi import BotAPIServer
+from devtools.process_group import kill_group, stop_group
 
 ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT = 90.0
@@ -93,20 +93,11 @@ class BotProcess:
 
     def kill(self) -> None:
         """SIGKILL to the bot and everything it started: no cleanup runs."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
+        kill_group(self.process)
 
     def stop(self) -> None:
         """SIGTERM and wait for a clean stop (SIGKILL after 30 s)."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.kill()
+        stop_group(self.process)
 
     def log(self) -> str:
         return "\n".join(

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from bot.settings import Settings, load_settings
 from devtools.botapi import BotAPIServer
+from devtools.process_group import kill_group, stop_group
 
 ROOT = Path(__file__).resolve().parents[1]
 READY = "newsroom process ready"
@@ -126,20 +127,11 @@ class NewsroomProcess:
 
     def kill(self) -> None:
         """SIGKILL: no cleanup runs, the lease is not given up."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
+        kill_group(self.process)
 
     def stop(self) -> None:
         """SIGTERM and wait for a clean stop (SIGKILL after 30 s)."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.kill()
+        stop_group(self.process)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

@@ -38,6 +38,7 @@ from bot.settings import Settings, load_settings
 from db.connection import open_database
 from db.drafts import DraftRepository
 from db.outbox import OutboxRepository
+from devtools.process_group import kill_group, stop_group
 from handlers.bot_request import AiohttpRequest
 from handlers.newsroom_notify import EditorsNotifier
 from handlers.retry import RetryAfterLimiter
@@ -229,22 +230,11 @@ class OutboxWorkerProcess:
 
     def kill(self) -> None:
         """SIGKILL: no cleanup of any kind runs."""
-        if not self.alive:
-            return
-        assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
+        kill_group(self.process)
 
     def stop(self) -> None:
         """SIGTERM and wait for a clean stop (SIGKILL after 30 s)."""
-        if not self.alive:
-            return
-        assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.kill()
+        stop_group(self.process)
 
     def log(self) -> str:
         if not self.log_path.exists():
