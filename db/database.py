@@ -22,6 +22,7 @@ import fcntl
 import functools
 import logging
 import os
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -48,47 +49,54 @@ def from_text(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
-class Transaction:
+class Transaction(ABC):
     """Statements inside one transaction (committed on success, rolled back on error)."""
 
+    @abstractmethod
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one statement; return the number of rows it changed."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     async def insert(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run an INSERT into a table with an ``id`` key; return the new row's id."""
-        raise NotImplementedError
+        ...
 
-    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
-        raise NotImplementedError
+    @abstractmethod
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]: ...
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
 
+    @abstractmethod
     async def execute_many(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
         """Run one statement once per parameter row."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     async def lock_key(self, key: int) -> None:
         """Hold a lock on ``key`` until the transaction ends (a no-op with one writer)."""
 
 
-class Database:
+class Database(ABC):
     """What every repository is given."""
 
     dialect: Dialect
 
+    @abstractmethod
     def transaction(self) -> Any:  # an async context manager yielding a Transaction
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def snapshot(self) -> Any:  # an async context manager yielding a Transaction
         """Several reads that see one state of the database (nothing is written)."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def migration_guard(self) -> Any:  # an async context manager
         """Held while migrating, so that workers starting together migrate once."""
-        raise NotImplementedError
+        ...
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
         async with self.transaction() as tx:
@@ -98,19 +106,21 @@ class Database:
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
 
+    @abstractmethod
     async def run_script(self, script: str) -> None:
         """Run a migration's statements in one transaction."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     async def notify(self, channel: str) -> None:
         """Wake whoever listens on ``channel`` (every process, on PostgreSQL)."""
-        raise NotImplementedError
+        ...
 
-    async def listen(self, channel: str, callback: Callable[[], None]) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    async def listen(self, channel: str, callback: Callable[[], None]) -> None: ...
 
-    async def close(self) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    async def close(self) -> None: ...
 
 
 # ----------------------------------------------------------------------------- SQLite
@@ -139,6 +149,9 @@ class _SQLiteTransaction(Transaction):
 
     async def execute_many(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
         await self._connection.executemany(sql, [tuple(row) for row in rows])
+
+    async def lock_key(self, key: int) -> None:
+        del key  # the one writer's transaction (BEGIN IMMEDIATE) already excludes the others
 
 
 class SQLiteDatabase(Database):
