@@ -323,9 +323,16 @@ class _Article:
 
 
 def _title_is_derived(title: str, body: list[str]) -> bool:
-    """A headline made from the first sentence (pasted text) is not a second mention."""
-    head = normalize_for_matching(title).rstrip(" .…")
-    return bool(body) and bool(head) and normalize_for_matching(body[0]).startswith(head)
+    """A headline made from the first sentence (pasted text) is not a second mention.
+
+    Such a headline is the sentence's leading clause with its asides dropped, so its words
+    are the sentence's own, in the same order — not necessarily a prefix of it.
+    """
+    head = [normalize_for_matching(word) for word in word_tokens(title)]
+    if not body or not head:
+        return False
+    remaining = iter(normalize_for_matching(word) for word in word_tokens(body[0]))
+    return all(word in remaining for word in head)  # in order: the iterator only advances
 
 
 def _single_terms(article: _Article) -> list[KeyTerm]:

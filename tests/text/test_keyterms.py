@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.ingest.sources import article_from_text
 from bot.text.keyterms import family, key_terms
 
 
@@ -82,3 +83,21 @@ def test_families_join_singular_and_plural() -> None:
     assert family("زلزال") == family("زلازل")
     assert family("ديناصور") == family("ديناصورات")
     assert family("بيروت") != family("يروت")
+
+
+def test_a_headline_made_from_the_lead_is_not_a_second_mention_of_its_phrases() -> None:
+    # Pasted text without a headline line: the headline is the lead's leading clause with its
+    # aside («صباح اليوم») and punctuation dropped, so it is not a prefix of the lead. Counted
+    # as a sentence of its own, every phrase of the lead would "recur" and become a tag.
+    pasted = (
+        "دشنت وزارة الفلاحة، صباح اليوم، محطة تحلية مياه البحر في أكادير لتزويد السكان "
+        "بالماء الصالح للشرب.\n"
+        "وتنتج المحطة مئتي ألف متر مكعب من الماء يومياً حسب المهندسين المشرفين على المشروع.\n"
+        "ويعاني سكان أكادير من الجفاف منذ سنوات، وتقول السلطات إن المحطة ستنهي انقطاع الماء."
+    )
+    article = article_from_text(pasted)
+    assert "صباح اليوم" not in article.title  # the aside is gone: not a prefix of the lead
+    found = terms(article.title, article.text)
+    assert "وزارة الفلاحة" not in found  # said once
+    assert "مياه البحر" not in found
+    assert "أكادير" in found  # said twice
