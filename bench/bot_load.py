@@ -87,7 +87,7 @@ PIPELINE_SAMPLES = 12  # articles timed, one after another, to know the pipeline
 def child(stats_path: Path, webhook_port: int | None) -> int:
     """Run the bot until SIGTERM, probing the event loop; write figures to ``stats_path``."""
     from bot.settings import load_settings
-    from handlers.runner import WebhookOptions, serve
+    from handlers.runner import WebhookOptions, freeze_startup_heap, serve
 
     settings = load_settings(dotenv=None)
     webhook = None
@@ -114,6 +114,7 @@ def child(stats_path: Path, webhook_port: int | None) -> int:
         probes: list[asyncio.Task[None]] = []
 
         def ready(*_: object) -> None:
+            freeze_startup_heap()  # as main.py run does once the bot answers
             probes.append(loop.create_task(probe(loop)))
 
         await serve(settings, stop=stop, webhook=webhook, ready=ready)

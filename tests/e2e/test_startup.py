@@ -206,4 +206,6 @@ def test_run_bot_polls_until_interrupted(api: BotAPIServer, tmp_path: Path) -> N
             process.kill()
     assert process.returncode == 0
     assert "@nashir_test_bot" in log and "long polling" in log
+    # Once answering, the process froze its start-up heap (full collections skip it).
+    assert "start-up heap frozen" in log
     assert DEFAULT_TOKEN not in log
