@@ -3,7 +3,7 @@
 # the system library Pillow's Raqm layout loads (libfribidi0, when run as root), a virtual
 # environment in .venv, a current pip, and the project's packages with the test tools.
 # With --with-postgresql (scripts/test.sh passes it) it also installs the PostgreSQL server
-# when run as root, so that the tests cover both storage engines.
+# (and PgBouncer) when run as root, so that the tests cover both storage engines.
 # Safe to run again: it reinstalls packages only when pyproject.toml changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,6 +48,12 @@ if [ "$WITH_POSTGRESQL" -eq 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/n
         echo "setup: PostgreSQL is not installed and this is not root (or apt failed): its" >&2
         echo "       tests will be skipped. Ask an administrator: apt-get install postgresql" >&2
     fi
+fi
+if [ "$WITH_POSTGRESQL" -eq 1 ] && ! command -v pgbouncer >/dev/null 2>&1 \
+        && ! [ -x /usr/sbin/pgbouncer ]; then
+    # The multi-worker deployment may sit behind PgBouncer (docs/deploy.md); one storage
+    # test runs the lease and the claims through a real one in transaction mode.
+    apt_install pgbouncer || echo "setup: PgBouncer is not installed: its one test is skipped." >&2
 fi
 
 if [ ! -x "$VENV/bin/python" ]; then
