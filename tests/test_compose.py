@@ -237,6 +237,25 @@ def test_pasted_text_gets_a_whole_headline_that_the_summary_does_not_repeat(
         assert draft.summary.startswith("يعتمد الغشاء على ألياف نبات الصبار"), draft.platform
 
 
+def test_a_wire_dateline_opens_neither_the_headline_nor_the_post(composer: Composer) -> None:
+    pasted = (
+        "الرباط - و م ع - أعلنت وزارة التجهيز والماء، اليوم الأربعاء، عن إطلاق برنامج جديد "
+        "لصيانة الطرق القروية في ست جهات من المملكة بكلفة تناهز ملياري درهم.\n"
+        "وأوضح بلاغ للوزارة أن البرنامج يهم أكثر من ثلاثة آلاف كيلومتر من المسالك التي "
+        "تضررت من الأمطار الأخيرة، وأن الأشغال ستنطلق في الأسابيع المقبلة.\n"
+        "ويأتي هذا البرنامج بعد شكايات متكررة من سكان المناطق الجبلية بسبب صعوبة التنقل."
+    )
+    article = article_from_text(pasted)
+    assert article.title == (
+        "أعلنت وزارة التجهيز والماء عن إطلاق برنامج جديد لصيانة الطرق القروية"
+    )
+    assert article.text.startswith("الرباط - و م ع -")  # the body keeps it, as printed
+    for platform in (Platform.X, Platform.BLUESKY, Platform.THREADS):
+        draft = composer.compose(article, PLATFORMS[platform], hashtags=[])
+        assert "و م ع" not in draft.text, platform  # the lead, headline again, is skipped
+        assert draft.summary.startswith("أوضح بلاغ للوزارة"), platform
+
+
 def test_telegram_and_instagram_give_each_sentence_its_paragraph(composer: Composer) -> None:
     url = "https://akhbar-sahel.ma/economie/2026/03/tgv-marrakech.html"
     article = Article(title=RAIL_TITLE, text=RAIL, url=url, site_name="أخبار الساحل")

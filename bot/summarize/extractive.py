@@ -63,7 +63,7 @@ from bot.summarize.openers import (
     without_conjunction,
 )
 from bot.text.arabic import has_words, normalize_for_matching, split_sentences, unwrap_lines
-from bot.text.clauses import clause_ends, clause_prefix, without_asides
+from bot.text.clauses import clause_ends, clause_prefix, without_asides, without_dateline
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +289,8 @@ def repeats_title(
         title_terms: The headline's content terms (:func:`content_terms`).
         cache: A term memo to reuse.
     """
+    # The headline never carries the lead's wire dateline («الرباط - و م ع -»).
+    sentence = without_dateline(sentence)
     key = _comparable(sentence)
     if key == title_key:
         return True

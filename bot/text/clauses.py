@@ -272,6 +272,34 @@ def without_asides(sentence: str) -> str:
     return sentence
 
 
+# A wire dateline opening a lead: the place (one to three words), then the agency — in
+# brackets («الدوحة - (اف ب) -», «القاهرة (رويترز) -») or between dashes («الرباط - و م ع -»,
+# «جدة - واس -») — then a dash. The agency is an abbreviation of one- and two-letter parts or
+# a known name, so that an aside between dashes («أعلنت الوزارة - في بلاغ - أن…») is not
+# taken for one, nor a place followed by a dash alone («المغرب - إسبانيا: …»).
+_DASH = "[-–—]"
+_PLACE = r"[^\W\d_]+(?:\s+[^\W\d_]+){0,2}"
+_ABBREVIATION = r"[^\W\d_]{1,2}(?:[\s.]{1,2}[^\W\d_]{1,2}){1,3}\.?"
+_AGENCIES = _set(
+    "واس قنا كونا بنا سانا وفا وام سبأ بترا معا رويترز الأناضول الاناضول شينخوا "
+    "العمانية الألمانية الفرنسية وكالات"
+)
+_AGENCY = rf"(?:{_ABBREVIATION}|{'|'.join(sorted(_AGENCIES, key=len, reverse=True))})"
+_DATELINE = regex.compile(
+    rf"^\s*{_PLACE}\s*(?:(?:{_DASH}\s*)?\(\s*{_AGENCY}\s*\)|{_DASH}\s*{_AGENCY})"
+    rf"\s*{_DASH}\s+(?=\S)"
+)
+
+
+def without_dateline(sentence: str) -> str:
+    """The sentence without a wire dateline at its start («الرباط - و م ع - أعلنت…» →
+    «أعلنت…»): a headline never opens with one."""
+    match = _DATELINE.match(sentence)
+    if match is None or len(sentence[match.end() :].split()) < 3:
+        return sentence
+    return sentence[match.end() :]
+
+
 def leading_phrase(sentence: str, max_words: int, *, min_words: int = 4) -> str:
     """A headline made from a sentence, never a phrase cut short.
 
@@ -282,10 +310,12 @@ def leading_phrase(sentence: str, max_words: int, *, min_words: int = 4) -> str:
     is at most twice as long; the whole sentence (a long headline still says
     something whole).
 
+    A wire dateline at the start («الرباط - و م ع -») is dropped first.
+
     Returns:
         The phrase without its closing full stop.
     """
-    text = " ".join(sentence.split())
+    text = without_dateline(" ".join(sentence.split()))
     if len(text.split()) <= max_words:
         return text.rstrip(" .۔")
     text = without_asides(text)

@@ -11,6 +11,7 @@ from bot.text.clauses import (
     longest_clause,
     longest_phrase,
     without_asides,
+    without_dateline,
 )
 
 
@@ -160,3 +161,41 @@ def test_leading_phrase_never_cuts_a_phrase_short() -> None:
     # No boundary at all: the whole sentence, however long, rather than «…».
     sentence = " ".join(["كلمة"] * 30) + "."
     assert leading_phrase(sentence, 14) == sentence.rstrip(".")
+
+
+REST = " أعلنت وزارة الصحة تسجيل انخفاض جديد في عدد الإصابات بالحصبة هذا الأسبوع"
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "الرباط - و م ع -",
+        "الرباط – و.م.ع –",
+        "الدوحة - (اف ب) -",
+        "القاهرة (رويترز) -",
+        "جدة - واس -",
+        "الدار البيضاء - (الأناضول) -",
+        "برلين — د ب أ —",
+    ],
+)
+def test_a_wire_dateline_is_dropped_from_the_start(dateline: str) -> None:
+    assert without_dateline(dateline + REST) == REST.strip()
+    assert leading_phrase(dateline + REST, 14) == REST.strip()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # asides between dashes or in brackets are not agencies
+        "أعلنت الوزارة - في بلاغ - أن عدد الإصابات بالحصبة انخفض هذا الأسبوع",
+        "قال الوزير - مبتسماً - إن عدد الإصابات بالحصبة انخفض هذا الأسبوع",
+        "الحكومة (في بلاغ) - أعلنت انخفاض عدد الإصابات بالحصبة هذا الأسبوع",
+        # a place and a dash alone open a headline of their own
+        "المغرب - إسبانيا: مباراة ودية في طنجة يوم السبت المقبل",
+        "الرباط - أعلنت وزارة الصحة انخفاض عدد الإصابات بالحصبة",
+        # nothing left to say after it
+        "الرباط - و م ع - أعلنت الوزارة",
+    ],
+)
+def test_what_only_looks_like_a_dateline_stays(sentence: str) -> None:
+    assert without_dateline(sentence) == sentence
