@@ -23,7 +23,7 @@ import itertools
 import logging
 import warnings
 from collections import Counter
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from enum import IntEnum
 from typing import Any
 
@@ -260,15 +260,11 @@ class RetryAfterLimiter(BaseRateLimiter[Priority]):
         chat_id = data.get("chat_id")
         slot = rate_limit_args.slot if reserved and counted else None  # type: ignore[union-attr]
         attempt = 0
-        holds_booking = False
-        try:
+        async with self._booked(priority, counted and slot is None and not reserved):
             while True:
                 if counted and slot is None and not reserved:
                     assert self.flood is not None
                     with self._gate.waiting(priority):
-                        if self._booking is not None and not holds_booking:
-                            await self._booking.acquire(priority)
-                            holds_booking = True
                         slot = await self.flood.reserve(chat_id)
                 if slot is not None:
                     assert self.flood is not None
@@ -312,10 +308,21 @@ class RetryAfterLimiter(BaseRateLimiter[Priority]):
                     if sent is not None:
                         await self._settle(sent)
                 await self._sleep(wait)  # without holding a slot
+
+    @contextlib.asynccontextmanager
+    async def _booked(self, priority: int, needed: bool) -> AsyncIterator[None]:
+        """Hold one of this process's ``max_booked`` places for the whole request (its
+        retries after a 429 included), when it books a flood slot of its own."""
+        if self._booking is None or not needed:
+            yield
+            return
+        assert self._gate is not None
+        with self._gate.waiting(priority):  # still counted as waiting, as for its slot
+            await self._booking.acquire(priority)
+        try:
+            yield
         finally:
-            if holds_booking:
-                assert self._booking is not None
-                self._booking.release()
+            self._booking.release()
 
     async def _settle(self, slot: Slot) -> None:
         """Tell the flood limiter when the answer came; a failure to record it must not turn
