@@ -87,7 +87,8 @@ PIPELINE_SAMPLES = 12  # articles timed, one after another, to know the pipeline
 def child(stats_path: Path, webhook_port: int | None) -> int:
     """Run the bot until SIGTERM, probing the event loop; write figures to ``stats_path``."""
     from bot.settings import load_settings
-    from handlers.runner import WebhookOptions, freeze_startup_heap, serve
+    from handlers.heap import freeze_startup_heap
+    from handlers.runner import WebhookOptions, serve
 
     settings = load_settings(dotenv=None)
     webhook = None

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from handlers.runner import freeze_startup_heap
+from handlers.heap import freeze_startup_heap
 
 
 class _Node:
