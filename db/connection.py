@@ -5,8 +5,10 @@ Either way the schema is brought up to date before anything else runs.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
+import time
 from pathlib import Path
 
 import aiosqlite
@@ -65,6 +67,24 @@ async def open_database(
     return database
 
 
+async def _use_wal(connection: aiosqlite.Connection) -> None:
+    """Switch the file to WAL (the first connection does; it is a property of the file).
+
+    Connections opening a new file at the same moment (workers, or the bot and a command
+    started together) can find it being switched by another: SQLite then answers "database
+    is locked" at once, without its busy handler. Try again for up to the busy timeout.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            await connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        await asyncio.sleep(0.01)
+
+
 async def _open_sqlite(path: Path) -> SQLiteDatabase:
     """WAL lets readers proceed while one writer commits; foreign keys are off by default in
     SQLite and must be switched on for every connection."""
@@ -75,9 +95,9 @@ async def _open_sqlite(path: Path) -> SQLiteDatabase:
     except (OSError, sqlite3.Error) as exc:
         raise StorageError(f"{path}: {exc}") from None
     try:
-        await connection.execute("PRAGMA journal_mode = WAL")
-        await connection.execute("PRAGMA foreign_keys = ON")
         await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await _use_wal(connection)
+        await connection.execute("PRAGMA foreign_keys = ON")
         # NORMAL is durable in WAL mode except for the last commits before a power cut, which
         # for a cache is the right trade for not syncing on every write.
         await connection.execute("PRAGMA synchronous = NORMAL")
